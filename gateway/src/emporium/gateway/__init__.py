@@ -1,0 +1,1 @@
+"""Emporium gateway: edge proxy, edge auth, rate limits and the merged docs portal."""

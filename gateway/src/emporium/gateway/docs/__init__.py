@@ -1,0 +1,1 @@
+"""The merged OpenAPI document and the docs portal served from it."""

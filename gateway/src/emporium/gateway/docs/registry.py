@@ -1,0 +1,101 @@
+"""Fetch every upstream's OpenAPI document and keep the merged one up to date."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections.abc import Iterable, Mapping
+
+import aiohttp
+
+from emporium.gateway.docs.merge import ServiceDoc, merge
+from emporium.gateway.proxy import UpstreamRuntime
+from emporium.gateway.settings import GatewaySettings
+
+logger = logging.getLogger("emporium.gateway.docs")
+
+MERGED_TITLE = "Emporium API"
+
+
+class SpecRegistry:
+    """The services' documents: fetched at start-up, on an interval and when one comes back."""
+
+    def __init__(
+        self,
+        settings: GatewaySettings,
+        upstreams: Mapping[str, UpstreamRuntime],
+        session: aiohttp.ClientSession,
+    ) -> None:
+        self.settings = settings
+        self.upstreams = upstreams
+        self.session = session
+        self.docs = {n: ServiceDoc(n, u.config.prefixes) for n, u in upstreams.items()}
+        self._timeout = aiohttp.ClientTimeout(total=settings.readiness_timeout_seconds * 2)
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.merged: dict[str, object] = {}
+        self.merged_json = b"{}"
+        self._rebuild()
+
+    async def refresh(self, names: Iterable[str] | None = None) -> None:
+        """Fetch the named services' documents (all by default) and re-merge."""
+        targets = list(self.docs) if names is None else list(names)
+        await asyncio.gather(*(self._fetch(n) for n in targets))
+        self._rebuild()
+
+    async def _fetch(self, name: str) -> None:
+        doc = self.docs[name]
+        url = f"{self.upstreams[name].base_url}/openapi.json"
+        try:
+            async with self.session.get(url, timeout=self._timeout) as response:
+                if response.status != 200:
+                    raise ValueError(f"status {response.status}")
+                spec = await response.json(content_type=None)
+            if not isinstance(spec, dict) or "paths" not in spec:
+                raise ValueError("not an OpenAPI document")
+        except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
+            if doc.available:
+                logger.warning("the %s service's OpenAPI is unavailable: %s", name, exc)
+            doc.available = False
+            doc.error = f"{exc.__class__.__name__}: {exc}"[:200]
+            return
+        if not doc.available:
+            logger.info("documented the %s service", name)
+        doc.spec, doc.available, doc.error = spec, True, None
+
+    def _rebuild(self) -> None:
+        self.merged = merge(
+            list(self.docs.values()),
+            title=MERGED_TITLE,
+            version=self.settings.service_version,
+            server_url=self.settings.public_url or "/",
+        )
+        self.merged_json = json.dumps(self.merged).encode()
+
+    def upstream_recovered(self, name: str) -> None:
+        """An upstream answers again (its breaker closed): fetch its document soon."""
+        task = asyncio.get_running_loop().create_task(self.refresh([name]))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def run(self) -> None:
+        """Retry unavailable services often and refresh every service on the interval."""
+        last_full = time.monotonic()
+        while True:
+            await asyncio.sleep(self.settings.openapi_retry_seconds)
+            if time.monotonic() - last_full >= self.settings.openapi_refresh_seconds:
+                await self.refresh()
+                last_full = time.monotonic()
+                continue
+            missing = [n for n, d in self.docs.items() if not d.available]
+            if missing:
+                await self.refresh(missing)
+
+    async def stop(self) -> None:
+        """Cancel pending refreshes."""
+        for task in list(self._tasks):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task

@@ -1,0 +1,47 @@
+"""The gateway's own pages: merged OpenAPI, landing page, Swagger UI and ReDoc."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.openapi.docs import get_swagger_ui_oauth2_redirect_html
+from fastapi.responses import HTMLResponse, Response
+
+from emporium.gateway.docs.dependencies import RegistryDep
+from emporium.gateway.docs.pages import landing_page, redoc_page, swagger_page
+from emporium.gateway.docs.registry import MERGED_TITLE
+from emporium.servicekit.health import run_checks
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/openapi.json")
+async def merged_openapi(registry: RegistryDep) -> Response:
+    """The merged OpenAPI document of every service."""
+    return Response(registry.merged_json, media_type="application/json")
+
+
+@router.get("/")
+async def landing(request: Request, registry: RegistryDep) -> HTMLResponse:
+    """The portal's landing page with each service's live health."""
+    health = await run_checks(request.app, request.app.state.upstream_checks)
+    return landing_page(
+        MERGED_TITLE, registry.settings.service_version, list(registry.docs.values()), health
+    )
+
+
+@router.get("/docs")
+async def swagger_ui() -> HTMLResponse:
+    """Swagger UI over the merged document."""
+    return swagger_page(MERGED_TITLE)
+
+
+@router.get("/docs/oauth2-redirect")
+async def swagger_ui_redirect() -> HTMLResponse:
+    """Swagger UI's OAuth2 redirect helper."""
+    return get_swagger_ui_oauth2_redirect_html()
+
+
+@router.get("/redoc")
+async def redoc() -> HTMLResponse:
+    """ReDoc over the merged document."""
+    return redoc_page(MERGED_TITLE)

@@ -1,0 +1,214 @@
+"""The edge: a thin ASGI layer that dispatches proxied path spaces before FastAPI."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from emporium.gateway.headers import upstream_request_headers
+from emporium.gateway.proxy import ClientGone, Proxy, ProxyFailure, RequestBody, UpstreamRuntime
+from emporium.gateway.ratelimit import RateLimiter, RatePolicy
+from emporium.gateway.responses import send_problem
+from emporium.gateway.settings import GatewaySettings
+from emporium.servicekit.context import accept_request_id, child_traceparent, set_request_context
+from emporium.servicekit.metrics import Metrics
+from emporium.servicekit.security import bearer_challenge
+from emporium.servicekit.tokens import InvalidToken, TokenVerifier
+
+access_log = logging.getLogger("emporium.access")
+
+TOKEN_PATH = "/auth/token"  # noqa: S105 - a path, not a secret
+
+
+@dataclass
+class GatewayRuntime:
+    """Everything the edge needs per request; the lifespan fills in the live resources."""
+
+    settings: GatewaySettings
+    metrics: Metrics
+    upstreams: dict[str, UpstreamRuntime]
+    default_policy: RatePolicy
+    token_policy: RatePolicy
+    proxy: Proxy | None = None
+    verifier: TokenVerifier | None = None
+    limiter: RateLimiter | None = None
+    routes: tuple[tuple[str, str, str, UpstreamRuntime], ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        entries = [
+            (prefix, prefix + "/", prefix + "/**", upstream)
+            for upstream in self.upstreams.values()
+            for prefix in upstream.config.prefixes
+        ]
+        entries.sort(key=lambda e: len(e[0]), reverse=True)  # longest prefix wins
+        self.routes = tuple(entries)
+
+    def match(self, path: str) -> tuple[str, UpstreamRuntime] | None:
+        """The route label and upstream owning `path`, or None for the gateway's own pages."""
+        for prefix, prefix_slash, label, upstream in self.routes:
+            if path == prefix or path.startswith(prefix_slash):
+                return label, upstream
+        return None
+
+
+class EdgeApp:
+    """Proxy paths in the upstream table; hand everything else to the FastAPI app."""
+
+    def __init__(self, app: ASGIApp, runtime: GatewayRuntime) -> None:
+        self.app = app
+        self.runtime = runtime
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Dispatch one ASGI scope."""
+        if scope["type"] == "http":
+            matched = self.runtime.match(scope["path"])
+            if matched is not None:
+                await self._proxied(scope, receive, send, *matched)
+                return
+        await self.app(scope, receive, send)
+
+    async def _proxied(
+        self, scope: Scope, receive: Receive, send: Send, label: str, upstream: UpstreamRuntime
+    ) -> None:
+        start = time.perf_counter()
+        rid = tp = auth = length = te = conn = xff = host = None
+        for key, value in scope["headers"]:
+            if key == b"x-request-id":
+                rid = value
+            elif key == b"traceparent":
+                tp = value
+            elif key == b"authorization":
+                auth = value
+            elif key == b"content-length":
+                length = value
+            elif key == b"transfer-encoding":
+                te = value
+            elif key == b"connection":
+                conn = value
+            elif key == b"x-forwarded-for":
+                xff = value
+            elif key == b"host":
+                host = value
+        request_id = accept_request_id(rid.decode("latin-1") if rid else None)
+        traceparent = child_traceparent(tp.decode("latin-1") if tp else None)
+        set_request_context(request_id, traceparent)
+        rid_bytes = request_id.encode()
+        status = 500
+        try:
+            client = scope.get("client")
+            client_host = client[0] if client else None
+            subject = await self._authenticate(auth)
+            extra = await self._rate_limit(scope, subject, client_host)
+            body = _request_body(length, te)
+            headers = upstream_request_headers(
+                scope["headers"],
+                connection=conn,
+                request_id=request_id,
+                traceparent=traceparent,
+                client_host=client_host,
+                forwarded_for=xff,
+                scheme=scope.get("scheme", "http"),
+                host=host,
+            )
+            proxy = self.runtime.proxy
+            assert proxy is not None, "the gateway lifespan has not run"
+            status = await proxy.forward(
+                scope, receive, send, upstream, headers, body, rid_bytes, extra
+            )
+        except ProxyFailure as failure:
+            status = failure.status
+            await _send_problem(send, scope, failure, request_id)
+        except ClientGone:
+            status = 499
+        finally:
+            self._observe(scope, label, status, time.perf_counter() - start)
+
+    async def _authenticate(self, auth: bytes | None) -> str | None:
+        if auth is None or not self.runtime.settings.edge_auth:
+            return None
+        scheme, _, token = auth.decode("latin-1").partition(" ")
+        if scheme.lower() != "bearer":
+            return None
+        verifier = self.runtime.verifier
+        assert verifier is not None, "the gateway lifespan has not run"
+        try:
+            principal = await verifier.verify(token.strip())
+        except InvalidToken as exc:
+            detail = f"The access token is invalid: {exc}."
+            raise ProxyFailure(
+                401,
+                "unauthorized",
+                detail,
+                {"WWW-Authenticate": bearer_challenge("invalid_token", detail)},
+            ) from exc
+        return principal.subject
+
+    async def _rate_limit(
+        self, scope: Scope, subject: str | None, client_host: str | None
+    ) -> list[tuple[bytes, bytes]]:
+        limiter = self.runtime.limiter
+        if limiter is None:
+            return []
+        if scope["method"] == "POST" and scope["path"] == TOKEN_PATH:
+            policy, key = self.runtime.token_policy, f"ip:{client_host}"
+        elif subject is not None:
+            policy, key = self.runtime.default_policy, f"sub:{subject}"
+        else:
+            policy, key = self.runtime.default_policy, f"ip:{client_host}"
+        decision = await limiter.hit(policy, key)
+        headers = decision.headers()
+        if not decision.allowed:
+            raise ProxyFailure(
+                429,
+                "rate-limited",
+                f"Too many requests; retry in {decision.retry_after} s.",
+                {k.decode(): v.decode() for k, v in headers},
+            )
+        return headers
+
+    def _observe(self, scope: Scope, label: str, status: int, elapsed: float) -> None:
+        method = scope["method"]
+        self.runtime.metrics.observe(method, label, status, elapsed)
+        if self.runtime.settings.access_log:
+            access_log.info(
+                "%s %s %s",
+                method,
+                scope["path"],
+                status,
+                extra={
+                    "method": method,
+                    "path": scope["path"],
+                    "route": label,
+                    "status": status,
+                    "duration_ms": round(elapsed * 1000, 2),
+                },
+            )
+
+
+def _request_body(length: bytes | None, te: bytes | None) -> RequestBody:
+    if te is not None and b"chunked" in te.lower():
+        return RequestBody(content_length=None, chunked=True)
+    if length is None:
+        return RequestBody(content_length=None, chunked=False)
+    try:
+        value = int(length)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise ProxyFailure(400, "bad-request", "The Content-Length header is not valid.")
+    return RequestBody(content_length=value, chunked=False)
+
+
+async def _send_problem(send: Send, scope: Scope, failure: ProxyFailure, request_id: str) -> None:
+    await send_problem(
+        send,
+        failure.status,
+        slug=failure.slug,
+        detail=failure.detail,
+        instance=scope["path"],
+        request_id=request_id,
+        headers=failure.headers,
+    )

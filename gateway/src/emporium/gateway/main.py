@@ -1,0 +1,144 @@
+"""Gateway app factory (`uvicorn --factory emporium.gateway.main:create_app`)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import aiohttp
+from fastapi import FastAPI
+from starlette.middleware.cors import CORSMiddleware
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp
+
+from emporium.gateway.docs.registry import SpecRegistry
+from emporium.gateway.docs.router import router as docs_router
+from emporium.gateway.edge import EdgeApp, GatewayRuntime
+from emporium.gateway.proxy import Proxy, UpstreamRuntime
+from emporium.gateway.ratelimit import MemoryRateLimiter, RateLimiter, RatePolicy
+from emporium.gateway.readiness import upstream_checks
+from emporium.gateway.settings import GatewaySettings, get_settings
+from emporium.servicekit import KeyProvider
+from emporium.servicekit import create_app as create_service_app
+
+logger = logging.getLogger("emporium.gateway")
+
+STATIC_DIR = Path(__file__).parent / "static"
+# FastAPI's own documentation routes; the gateway serves the merged ones instead.
+_FASTAPI_DOC_PATHS = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
+
+
+def _session(settings: GatewaySettings) -> aiohttp.ClientSession:
+    connector = aiohttp.TCPConnector(
+        limit=settings.pool_size,
+        limit_per_host=0,
+        keepalive_timeout=settings.keepalive_seconds,
+        ttl_dns_cache=60,
+    )
+    return aiohttp.ClientSession(
+        connector=connector,
+        auto_decompress=False,
+        cookie_jar=aiohttp.DummyCookieJar(),
+        skip_auto_headers=("User-Agent", "Accept-Encoding", "Content-Type"),
+        timeout=aiohttp.ClientTimeout(total=None),
+    )
+
+
+def _limiter(settings: GatewaySettings) -> RateLimiter | None:
+    if not settings.rate_limit_enabled:
+        return None
+    if settings.redis_url:
+        from emporium.gateway.redis_limiter import RedisRateLimiter  # only when configured
+
+        return RedisRateLimiter(settings.redis_url, prefix=settings.redis_key_prefix)
+    return MemoryRateLimiter()
+
+
+def create_app(
+    settings: GatewaySettings | None = None, *, key_provider: KeyProvider | None = None
+) -> ASGIApp:
+    """Build the gateway: the edge proxy layer in front of a FastAPI app for its own pages."""
+    settings = settings or get_settings()
+    upstreams = {u.name: UpstreamRuntime(u, settings) for u in settings.upstreams}
+    runtime_box: list[GatewayRuntime] = []
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runtime = runtime_box[0]
+        session = _session(settings)
+        app.state.upstream_session = session
+        runtime.proxy = Proxy(session, max_body_bytes=settings.max_body_bytes)
+        runtime.verifier = app.state.token_verifier
+        runtime.limiter = _limiter(settings)
+        registry = SpecRegistry(settings, upstreams, session)
+        app.state.spec_registry = registry
+        for name, upstream in upstreams.items():
+            upstream.breaker.on_recover = lambda name=name: registry.upstream_recovered(name)
+        try:
+            await asyncio.wait_for(registry.refresh(), settings.readiness_timeout_seconds * 2 + 1)
+        except TimeoutError:
+            logger.warning("some upstream documents were not fetched at start-up; retrying")
+        refresher = asyncio.create_task(registry.run())
+        try:
+            yield
+        finally:
+            refresher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await refresher
+            await registry.stop()
+            if runtime.limiter is not None:
+                await runtime.limiter.close()
+            await session.close()
+
+    checks = upstream_checks(upstreams, settings.readiness_timeout_seconds)
+    app = create_service_app(
+        settings,
+        lifespan=lifespan,
+        readiness_checks=checks,
+        key_provider=key_provider,
+        description="The edge of Emporium: one origin for every service, and their docs.",
+    )
+    app.router.routes[:] = [
+        r for r in app.router.routes if getattr(r, "path", None) not in _FASTAPI_DOC_PATHS
+    ]
+    app.state.upstream_checks = checks
+    app.include_router(docs_router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    runtime = GatewayRuntime(
+        settings=settings,
+        metrics=app.state.metrics,
+        upstreams=upstreams,
+        default_policy=RatePolicy(
+            "default", settings.rate_limit_per_second, settings.rate_limit_burst
+        ),
+        token_policy=RatePolicy(
+            "token", settings.token_rate_limit_per_second, settings.token_rate_limit_burst
+        ),
+    )
+    runtime_box.append(runtime)
+    app.state.runtime = runtime
+    edge: ASGIApp = EdgeApp(app, runtime)
+    if settings.cors_origins:
+        edge = CORSMiddleware(
+            edge,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["*"],
+            allow_headers=["*"],
+            allow_credentials=settings.cors_allow_credentials,
+            expose_headers=[
+                "X-Request-ID",
+                "Retry-After",
+                "RateLimit-Limit",
+                "RateLimit-Remaining",
+                "RateLimit-Reset",
+                "RateLimit-Policy",
+                "Location",
+                "ETag",
+            ],
+            max_age=settings.cors_max_age_seconds,
+        )
+    return edge

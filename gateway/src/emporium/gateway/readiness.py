@@ -1,0 +1,36 @@
+"""Readiness of the gateway: every upstream's own `/readyz`, asked concurrently."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import aiohttp
+from fastapi import FastAPI
+
+from emporium.gateway.proxy import UpstreamRuntime
+from emporium.servicekit.health import ReadinessCheck
+
+
+class UpstreamNotReady(Exception):
+    """The upstream answered its readiness probe with something other than 200."""
+
+
+def upstream_checks(
+    upstreams: Mapping[str, UpstreamRuntime], timeout: float
+) -> dict[str, ReadinessCheck]:
+    """One readiness check per upstream, named after it."""
+    client_timeout = aiohttp.ClientTimeout(total=timeout)
+
+    def check_for(upstream: UpstreamRuntime) -> ReadinessCheck:
+        async def check(app: FastAPI) -> None:
+            session: aiohttp.ClientSession = app.state.upstream_session
+            async with session.get(
+                f"{upstream.base_url}/readyz", timeout=client_timeout, allow_redirects=False
+            ) as response:
+                await response.read()
+                if response.status != 200:
+                    raise UpstreamNotReady(f"status {response.status}")
+
+        return check
+
+    return {name: check_for(u) for name, u in upstreams.items()}

@@ -1,0 +1,116 @@
+"""Gateway settings (env prefix `GATEWAY_`)."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from typing import ClassVar
+
+from pydantic import BaseModel, Field, field_validator
+from pydantic_settings import SettingsConfigDict
+
+from emporium.servicekit import ServiceSettings
+
+
+class Upstream(BaseModel):
+    """One service behind the gateway: where it runs and which path spaces it owns."""
+
+    model_config = {"frozen": True}
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")
+    url: str
+    prefixes: tuple[str, ...]
+    connect_timeout_seconds: float | None = None
+    read_timeout_seconds: float | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @field_validator("prefixes")
+    @classmethod
+    def _absolute_prefixes(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        cleaned = tuple("/" + p.strip("/") for p in value)
+        if not cleaned or "/" in cleaned:
+            raise ValueError("an upstream needs at least one non-root prefix")
+        return cleaned
+
+
+DEFAULT_UPSTREAMS = (
+    Upstream(name="auth", url="http://127.0.0.1:8001", prefixes=("/auth", "/.well-known")),
+    Upstream(name="catalog", url="http://127.0.0.1:8002", prefixes=("/catalog",)),
+    Upstream(name="orders", url="http://127.0.0.1:8003", prefixes=("/orders",)),
+)
+
+
+class GatewaySettings(ServiceSettings):
+    """Settings of the gateway; the upstream table is one JSON list."""
+
+    model_config = SettingsConfigDict(env_prefix="GATEWAY_", extra="ignore", frozen=True)
+
+    service_name: ClassVar[str] = "gateway"
+    service_title: ClassVar[str] = "Emporium Gateway"
+    uses_database: ClassVar[bool] = False
+
+    upstreams: tuple[Upstream, ...] = DEFAULT_UPSTREAMS
+
+    # Proxy
+    connect_timeout_seconds: float = 2.0
+    read_timeout_seconds: float = 30.0
+    max_body_bytes: int = 10 * 1024 * 1024
+    pool_size: int = 512
+    keepalive_seconds: float = 4.0  # below uvicorn's 5 s so we never reuse a closing socket
+    access_log: bool = True
+
+    # Circuit breaker (per upstream)
+    breaker_failure_threshold: int = 5
+    breaker_open_seconds: float = 10.0
+
+    # Readiness of upstreams
+    readiness_timeout_seconds: float = 1.5
+
+    # Edge authentication
+    edge_auth: bool = True
+
+    # Rate limiting (token buckets)
+    rate_limit_enabled: bool = True
+    rate_limit_per_second: float = 50.0
+    rate_limit_burst: int = 100
+    token_rate_limit_per_second: float = 1.0
+    token_rate_limit_burst: int = 20
+    redis_url: str | None = Field(default=None, validate_default=True)
+    redis_key_prefix: str = "emporium:ratelimit:"
+
+    # CORS
+    cors_origins: tuple[str, ...] = ()
+    cors_allow_credentials: bool = False
+    cors_max_age_seconds: int = 600
+
+    # Merged OpenAPI
+    public_url: str | None = None
+    openapi_refresh_seconds: float = 60.0
+    openapi_retry_seconds: float = 3.0
+
+    @field_validator("redis_url")
+    @classmethod
+    def _plain_redis_url(cls, value: str | None) -> str | None:
+        # `REDIS_URL` is the name every platform uses; `GATEWAY_REDIS_URL` wins when both are set.
+        return value or os.environ.get("REDIS_URL") or None
+
+    @field_validator("upstreams")
+    @classmethod
+    def _unique(cls, value: tuple[Upstream, ...]) -> tuple[Upstream, ...]:
+        names = [u.name for u in value]
+        prefixes = [p for u in value for p in u.prefixes]
+        if len(set(names)) != len(names):
+            raise ValueError("upstream names must be unique")
+        if len(set(prefixes)) != len(prefixes):
+            raise ValueError("an upstream prefix may belong to one upstream only")
+        return value
+
+
+@lru_cache
+def get_settings() -> GatewaySettings:
+    """The process-wide settings, read once from the environment."""
+    return GatewaySettings()

@@ -1,0 +1,218 @@
+"""Edge authentication, rate limiting (memory and Redis), readiness and CORS."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from pathlib import Path
+
+import httpx
+import pytest
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from emporium.servicekit.testing import TokenFactory
+
+from .conftest import StartGateway, start_upstream, upstreams_env
+from .servers import ServerProcess
+
+pytestmark = pytest.mark.slow
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+async def _reached(echo: ServerProcess, rid: str) -> bool:
+    async with httpx.AsyncClient() as direct:
+        return (await direct.get(f"{echo.url}/__seen", params={"rid": rid})).status_code == 200
+
+
+async def test_valid_token_passes_to_the_upstream(
+    client: httpx.AsyncClient, token_factory: TokenFactory
+) -> None:
+    token = token_factory.issue(scopes="catalog:write")
+    response = await client.get("/catalog/products", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+    assert response.json()["headers"]["authorization"] == f"Bearer {token}"
+
+
+@pytest.mark.parametrize("kind", ["expired", "foreign-key", "wrong-audience", "garbage"])
+async def test_invalid_token_is_refused_before_any_upstream_call(
+    client: httpx.AsyncClient, token_factory: TokenFactory, echo: ServerProcess, kind: str
+) -> None:
+    token = {
+        "expired": lambda: token_factory.issue(ttl=-10),
+        "foreign-key": lambda: TokenFactory().issue(),
+        "wrong-audience": lambda: token_factory.issue(aud="someone-else"),
+        "garbage": lambda: "not.a.jwt",
+    }[kind]()
+    rid = f"auth-{uuid.uuid4().hex}"
+    response = await client.get(
+        "/orders", headers={"Authorization": f"Bearer {token}", "X-Request-ID": rid}
+    )
+    assert response.status_code == 401
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.headers["www-authenticate"].startswith('Bearer realm="emporium"')
+    assert 'error="invalid_token"' in response.headers["www-authenticate"]
+    assert not await _reached(echo, rid)
+
+
+async def test_requests_without_a_token_pass(
+    client: httpx.AsyncClient, echo: ServerProcess
+) -> None:
+    rid = f"anon-{uuid.uuid4().hex}"
+    response = await client.get("/orders", headers={"X-Request-ID": rid})
+    assert response.status_code == 200
+    assert await _reached(echo, rid)
+
+
+@pytest.fixture(scope="module")
+async def limited(start_gateway: StartGateway) -> ServerProcess:
+    """A gateway with small in-memory buckets."""
+    return await start_gateway(
+        "limited",
+        GATEWAY_RATE_LIMIT_PER_SECOND="0.5",
+        GATEWAY_RATE_LIMIT_BURST="5",
+        GATEWAY_TOKEN_RATE_LIMIT_PER_SECOND="0.2",
+        GATEWAY_TOKEN_RATE_LIMIT_BURST="2",
+    )
+
+
+async def _burst(client: httpx.AsyncClient, n: int, **kwargs: object) -> list[httpx.Response]:
+    return [await client.request(**kwargs) for _ in range(n)]  # type: ignore[arg-type]
+
+
+def _assert_limited(response: httpx.Response, limit: int) -> None:
+    assert response.status_code == 429
+    assert response.headers["content-type"] == "application/problem+json"
+    assert int(response.headers["retry-after"]) >= 1
+    assert response.headers["ratelimit-limit"] == str(limit)
+    assert response.headers["ratelimit-remaining"] == "0"
+    assert int(response.headers["ratelimit-reset"]) >= 1
+
+
+async def test_memory_bucket_per_subject_then_429(
+    limited: ServerProcess, token_factory: TokenFactory
+) -> None:
+    alice = {"Authorization": f"Bearer {token_factory.issue()}"}
+    bob = {"Authorization": f"Bearer {token_factory.issue()}"}
+    async with httpx.AsyncClient(base_url=limited.url) as client:
+        ok = await _burst(client, 5, method="GET", url="/catalog/products", headers=alice)
+        assert [r.status_code for r in ok] == [200] * 5
+        assert [r.headers["ratelimit-remaining"] for r in ok] == ["4", "3", "2", "1", "0"]
+        _assert_limited(await client.get("/catalog/products", headers=alice), 5)
+        # Bob has his own bucket.
+        assert (await client.get("/catalog/products", headers=bob)).status_code == 200
+
+
+async def test_token_endpoint_has_a_stricter_bucket(limited: ServerProcess) -> None:
+    async with httpx.AsyncClient(base_url=limited.url) as client:
+        codes = [
+            (await client.post("/auth/token", data={"grant_type": "password"})).status_code
+            for _ in range(2)
+        ]
+        assert codes == [200, 200]
+        _assert_limited(await client.post("/auth/token", data={"grant_type": "password"}), 2)
+
+
+@pytest.fixture(scope="module")
+async def redis_url() -> str:
+    """The local Redis, or a skip saying why there is none."""
+    client = Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+    try:
+        await client.ping()
+    except (RedisError, OSError) as exc:
+        pytest.skip(f"no Redis reachable at {REDIS_URL}: {exc}")
+    finally:
+        await client.aclose()
+    return REDIS_URL
+
+
+async def test_redis_buckets_are_shared_by_every_replica(
+    start_gateway: StartGateway, redis_url: str
+) -> None:
+    env = {
+        "GATEWAY_REDIS_URL": redis_url,
+        "GATEWAY_REDIS_KEY_PREFIX": f"test:{uuid.uuid4().hex}:",
+        "GATEWAY_RATE_LIMIT_PER_SECOND": "0.5",
+        "GATEWAY_RATE_LIMIT_BURST": "6",
+    }
+    one, two = await asyncio.gather(
+        start_gateway("redis-a", **env), start_gateway("redis-b", **env)
+    )
+    async with httpx.AsyncClient() as client:
+        codes = []
+        for i in range(6):
+            gateway = one if i % 2 == 0 else two
+            codes.append((await client.get(f"{gateway.url}/catalog/products")).status_code)
+        assert codes == [200] * 6
+        _assert_limited(await client.get(f"{one.url}/catalog/products"), 6)
+        _assert_limited(await client.get(f"{two.url}/catalog/products"), 6)
+    await asyncio.gather(one.stop(), two.stop())
+
+
+async def test_readyz_reports_every_upstream(
+    start_gateway: StartGateway, log_dir: Path, tmp_path: Path
+) -> None:
+    flag = tmp_path / "not-ready"
+    orders = await start_upstream("ready-orders", log_dir, FAKE_NOT_READY_FILE=str(flag))
+    other = await start_upstream("ready-other", log_dir)
+    gateway = await start_gateway(
+        "ready",
+        GATEWAY_UPSTREAMS=upstreams_env(
+            {
+                "auth": (other.url, ["/auth"]),
+                "catalog": (other.url, ["/catalog"]),
+                "orders": (orders.url, ["/orders"]),
+            }
+        ),
+    )
+    try:
+        async with httpx.AsyncClient(base_url=gateway.url) as client:
+            ready = await client.get("/readyz")
+            assert ready.status_code == 200
+            assert ready.json() == {
+                "status": "ready",
+                "checks": {"auth": "ok", "catalog": "ok", "orders": "ok"},
+            }
+            flag.touch()
+            not_ready = await client.get("/readyz")
+            assert not_ready.status_code == 503
+            assert not_ready.headers["content-type"] == "application/problem+json"
+            checks = not_ready.json()["checks"]
+            assert checks["auth"] == checks["catalog"] == "ok"
+            assert checks["orders"] != "ok"
+            await orders.stop()
+            stopped = await client.get("/readyz")
+            assert stopped.status_code == 503
+            assert stopped.json()["checks"]["orders"].startswith("error")
+    finally:
+        await gateway.stop()
+        await asyncio.gather(orders.stop(), other.stop())
+
+
+async def test_cors_from_settings(start_gateway: StartGateway) -> None:
+    gateway = await start_gateway("cors", GATEWAY_CORS_ORIGINS='["https://shop.example"]')
+    try:
+        async with httpx.AsyncClient(base_url=gateway.url) as client:
+            preflight = await client.options(
+                "/catalog/products",
+                headers={
+                    "Origin": "https://shop.example",
+                    "Access-Control-Request-Method": "POST",
+                    "Access-Control-Request-Headers": "authorization, content-type",
+                },
+            )
+            assert preflight.status_code == 200
+            assert preflight.headers["access-control-allow-origin"] == "https://shop.example"
+            assert "POST" in preflight.headers["access-control-allow-methods"]
+            simple = await client.get(
+                "/catalog/products", headers={"Origin": "https://shop.example"}
+            )
+            assert simple.headers["access-control-allow-origin"] == "https://shop.example"
+            assert "x-request-id" in simple.headers["access-control-expose-headers"].lower()
+            foreign = await client.get(
+                "/catalog/products", headers={"Origin": "https://evil.example"}
+            )
+            assert "access-control-allow-origin" not in foreign.headers
+    finally:
+        await gateway.stop()

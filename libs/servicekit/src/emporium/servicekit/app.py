@@ -1,0 +1,112 @@
+"""The app factory every service and the gateway start from."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+from typing import Annotated, Any
+
+import httpx
+from fastapi import APIRouter, Depends, FastAPI, Request
+
+from emporium.servicekit.context import propagation_headers
+from emporium.servicekit.db import make_engine, make_sessionmaker
+from emporium.servicekit.health import ReadinessCheck, database_check, health_router
+from emporium.servicekit.jwks import JWKSCache, KeyProvider
+from emporium.servicekit.logs import configure_logging
+from emporium.servicekit.metrics import Metrics
+from emporium.servicekit.middleware import RequestContextMiddleware
+from emporium.servicekit.operation_ids import operation_id_function
+from emporium.servicekit.problems import install_problem_handlers
+from emporium.servicekit.settings import ServiceSettings
+from emporium.servicekit.tokens import TokenVerifier
+
+ExtraLifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+
+
+async def _propagate(request: httpx.Request) -> None:
+    for name, value in propagation_headers().items():
+        request.headers.setdefault(name, value)
+
+
+def make_http_client(settings: ServiceSettings, **kwargs: Any) -> httpx.AsyncClient:
+    """A pooled httpx client with timeouts that forwards the request id and trace."""
+    timeout = httpx.Timeout(
+        settings.http_read_timeout_seconds, connect=settings.http_connect_timeout_seconds
+    )
+    return httpx.AsyncClient(
+        timeout=timeout,
+        limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+        event_hooks={"request": [_propagate]},
+        **kwargs,
+    )
+
+
+def create_app(
+    settings: ServiceSettings,
+    *,
+    routers: Sequence[APIRouter] = (),
+    lifespan: ExtraLifespan | None = None,
+    readiness_checks: Mapping[str, ReadinessCheck] | None = None,
+    key_provider: KeyProvider | None = None,
+    description: str = "",
+    openapi_tags: list[dict[str, Any]] | None = None,
+) -> FastAPI:
+    """Build a FastAPI app with the project's lifespan, errors, probes, metrics and ids."""
+    configure_logging(settings.service_name, level=settings.log_level, json_lines=settings.log_json)
+    checks: dict[str, ReadinessCheck] = {}
+    if settings.uses_database:
+        checks["database"] = database_check
+    checks.update(readiness_checks or {})
+
+    @asynccontextmanager
+    async def app_lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            if settings.uses_database:
+                engine = make_engine(settings)
+                stack.push_async_callback(engine.dispose)
+                app.state.engine = engine
+                app.state.sessionmaker = make_sessionmaker(engine)
+            http_client = make_http_client(settings)
+            stack.push_async_callback(http_client.aclose)
+            app.state.http_client = http_client
+            keys = key_provider or JWKSCache(
+                settings.jwks_url,
+                http_client,
+                ttl=settings.jwks_cache_seconds,
+                min_interval=settings.jwks_min_refetch_seconds,
+            )
+            app.state.token_verifier = TokenVerifier(
+                keys, issuer=settings.jwt_issuer, audience=settings.jwt_audience
+            )
+            if lifespan is not None:
+                await stack.enter_async_context(lifespan(app))
+            yield
+
+    app = FastAPI(
+        title=settings.service_title,
+        version=settings.service_version,
+        description=description,
+        lifespan=app_lifespan,
+        generate_unique_id_function=operation_id_function(settings.service_name),
+        openapi_tags=openapi_tags,
+    )
+    app.state.settings = settings
+    metrics = Metrics(settings.service_name)
+    app.state.metrics = metrics
+    install_problem_handlers(app)
+    app.include_router(health_router(checks))
+    app.add_api_route("/metrics", metrics.endpoint, include_in_schema=False)
+    for router in routers:
+        app.include_router(router)
+    app.add_middleware(RequestContextMiddleware, metrics=metrics)
+    return app
+
+
+def get_http_client(request: Request) -> httpx.AsyncClient:
+    """The app's shared pooled HTTP client."""
+    client: httpx.AsyncClient = request.app.state.http_client
+    return client
+
+
+HttpClientDep = Annotated[httpx.AsyncClient, Depends(get_http_client)]

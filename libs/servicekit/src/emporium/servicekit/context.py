@@ -1,0 +1,60 @@
+"""Per-request context (request id, trace parent) carried in context variables."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import uuid
+from contextvars import ContextVar
+
+REQUEST_ID_HEADER = "x-request-id"
+TRACEPARENT_HEADER = "traceparent"
+
+_request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
+_traceparent: ContextVar[str | None] = ContextVar("traceparent", default=None)
+
+_REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+_TRACEPARENT_RE = re.compile(r"^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$")
+
+
+def current_request_id() -> str | None:
+    """The request id of the request being handled, if any."""
+    return _request_id.get()
+
+
+def current_traceparent() -> str | None:
+    """The W3C traceparent to send on outgoing calls, if any."""
+    return _traceparent.get()
+
+
+def set_request_context(request_id: str, traceparent: str | None) -> None:
+    """Bind the request id and trace parent to the current task."""
+    _request_id.set(request_id)
+    _traceparent.set(traceparent)
+
+
+def accept_request_id(value: str | None) -> str:
+    """Keep a well-formed incoming request id, otherwise make a new one."""
+    if value and _REQUEST_ID_RE.match(value):
+        return value
+    return uuid.uuid4().hex
+
+
+def child_traceparent(value: str | None) -> str:
+    """A traceparent for this hop: same trace id, new span id (a new trace if absent)."""
+    match = _TRACEPARENT_RE.match(value or "")
+    if match and match.group(1) != "0" * 32:
+        return f"00-{match.group(1)}-{secrets.token_hex(8)}-{match.group(3)}"
+    return f"00-{secrets.token_hex(16)}-{secrets.token_hex(8)}-01"
+
+
+def propagation_headers() -> dict[str, str]:
+    """Headers that carry the current request id and trace to another service."""
+    headers: dict[str, str] = {}
+    request_id = current_request_id()
+    if request_id:
+        headers["X-Request-ID"] = request_id
+    traceparent = current_traceparent()
+    if traceparent:
+        headers["traceparent"] = traceparent
+    return headers

@@ -1,0 +1,106 @@
+"""Fetch and cache the auth service's JWKS; refetch (rate-limited) on an unknown `kid`."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol
+
+import httpx
+
+logger = logging.getLogger("emporium.jwks")
+
+
+class KeyUnavailable(Exception):
+    """No key with that `kid` is known (or the key set could not be fetched)."""
+
+
+class KeyProvider(Protocol):
+    """Something that can give the public JWK for a key id."""
+
+    async def get_key(self, kid: str) -> Mapping[str, Any]:
+        """Return the JWK for `kid` or raise KeyUnavailable."""
+        ...
+
+
+def usable_keys(keys: Iterable[Any]) -> dict[str, dict[str, Any]]:
+    """The RSA signature keys of a JWKS by `kid`; anything else (oct, enc, no kid) is dropped."""
+    usable: dict[str, dict[str, Any]] = {}
+    for key in keys:
+        if not isinstance(key, Mapping) or not isinstance(key.get("kid"), str):
+            continue
+        if key.get("kty") != "RSA" or key.get("use", "sig") != "sig":
+            continue
+        if key.get("alg", "RS256") != "RS256":
+            continue
+        usable[key["kid"]] = dict(key)
+    return usable
+
+
+class StaticKeys:
+    """A fixed key set (tests, or a service configured with keys directly)."""
+
+    def __init__(self, keys: Iterable[Mapping[str, Any]]) -> None:
+        self._keys = usable_keys(keys)
+
+    async def get_key(self, kid: str) -> Mapping[str, Any]:
+        """Return the JWK for `kid` or raise KeyUnavailable."""
+        try:
+            return self._keys[kid]
+        except KeyError:
+            raise KeyUnavailable(f"unknown key id {kid!r}") from None
+
+
+class JWKSCache:
+    """JWKS keys cached for `ttl`; an unknown kid refetches at most every `min_interval`."""
+
+    def __init__(
+        self,
+        url: str,
+        client: httpx.AsyncClient,
+        *,
+        ttl: float = 300.0,
+        min_interval: float = 5.0,
+    ) -> None:
+        self.url = url
+        self._client = client
+        self._ttl = ttl
+        self._min_interval = min_interval
+        self._keys: dict[str, dict[str, Any]] = {}
+        self._fetched_at = float("-inf")
+        self._attempted_at = float("-inf")
+        self._lock = asyncio.Lock()
+        self.fetches = 0  # successful fetches, for metrics and tests
+
+    async def get_key(self, kid: str) -> Mapping[str, Any]:
+        """Return the JWK for `kid` or raise KeyUnavailable."""
+        now = time.monotonic()
+        if kid in self._keys and now - self._fetched_at < self._ttl:
+            return self._keys[kid]
+        await self._refresh(force=kid not in self._keys)
+        try:
+            return self._keys[kid]
+        except KeyError:
+            raise KeyUnavailable(f"unknown key id {kid!r}") from None
+
+    async def _refresh(self, *, force: bool) -> None:
+        async with self._lock:
+            now = time.monotonic()
+            fresh = now - self._fetched_at < self._ttl
+            if (fresh and not force) or now - self._attempted_at < self._min_interval:
+                return
+            self._attempted_at = now
+            try:
+                response = await self._client.get(self.url)
+                response.raise_for_status()
+                keys = response.json()["keys"]
+            except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
+                logger.warning("could not fetch JWKS from %s: %s", self.url, exc)
+                if not self._keys:
+                    raise KeyUnavailable("the signing keys could not be fetched") from exc
+                return
+            self._keys = usable_keys(keys)
+            self._fetched_at = time.monotonic()
+            self.fetches += 1

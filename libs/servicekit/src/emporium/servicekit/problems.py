@@ -1,0 +1,187 @@
+"""RFC 9457 problem details: one response shape for every error."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from emporium.servicekit.context import current_request_id
+from emporium.servicekit.errors import DomainError
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+PROBLEM_TYPE_PREFIX = "urn:emporium:problem:"
+
+logger = logging.getLogger("emporium.errors")
+
+
+class ProblemResponse(JSONResponse):
+    """A JSON response with the problem+json media type."""
+
+    media_type = PROBLEM_MEDIA_TYPE
+
+
+def problem_body(
+    status: int,
+    *,
+    detail: str | None = None,
+    title: str | None = None,
+    slug: str | None = None,
+    instance: str | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Build a problem document; `slug` names the problem type, else `about:blank`."""
+    phrase = _phrase(status)
+    body: dict[str, Any] = {
+        "type": f"{PROBLEM_TYPE_PREFIX}{slug}" if slug else "about:blank",
+        "title": title or phrase,
+        "status": status,
+        "detail": detail or phrase,
+    }
+    if instance:
+        body["instance"] = instance
+    request_id = current_request_id()
+    if request_id:
+        body["request_id"] = request_id
+    if extra:
+        body.update(extra)
+    return body
+
+
+def problem_response(
+    status: int,
+    *,
+    detail: str | None = None,
+    title: str | None = None,
+    slug: str | None = None,
+    instance: str | None = None,
+    extra: Mapping[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> ProblemResponse:
+    """Build a problem+json response."""
+    body = problem_body(
+        status, detail=detail, title=title, slug=slug, instance=instance, extra=extra
+    )
+    return ProblemResponse(body, status_code=status, headers=dict(headers or {}))
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+def _field_of(loc: tuple[int | str, ...]) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in {"body", "query", "path", "header", "cookie"}:
+        parts = parts[1:] or parts
+    return ".".join(parts)
+
+
+async def _domain_error(request: Request, exc: Exception) -> ProblemResponse:
+    assert isinstance(exc, DomainError)
+    return problem_response(
+        exc.status_code,
+        detail=exc.detail,
+        title=exc.title,
+        slug=exc.slug,
+        instance=request.url.path,
+        extra=exc.extra,
+        headers=exc.headers,
+    )
+
+
+async def _http_error(request: Request, exc: Exception) -> ProblemResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    detail = exc.detail if isinstance(exc.detail, str) else None
+    if exc.status_code == 404 and detail == "Not Found":
+        detail = f"No resource at {request.url.path}"
+    if exc.status_code == 405:
+        detail = f"Method {request.method} is not allowed on {request.url.path}"
+    return problem_response(
+        exc.status_code,
+        detail=detail,
+        instance=request.url.path,
+        headers=exc.headers,
+    )
+
+
+async def _validation_error(request: Request, exc: Exception) -> ProblemResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        {
+            "field": _field_of(tuple(err.get("loc", ()))),
+            "location": str(err["loc"][0]) if err.get("loc") else "body",
+            "message": err.get("msg", "invalid"),
+            "type": err.get("type", "value_error"),
+        }
+        for err in exc.errors()
+    ]
+    summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
+    return problem_response(
+        422,
+        title="Request validation failed",
+        slug="validation",
+        detail=f"The request is not valid: {summary}",
+        instance=request.url.path,
+        extra={"errors": errors},
+    )
+
+
+async def _database_unavailable(request: Request, exc: Exception) -> ProblemResponse:
+    logger.error("database unavailable: %s", exc.__class__.__name__, exc_info=exc)
+    return problem_response(
+        503,
+        slug="dependency-unavailable",
+        detail="The database is unavailable; retry later.",
+        instance=request.url.path,
+        headers={"Retry-After": "2"},
+    )
+
+
+async def _unhandled(request: Request, exc: Exception) -> ProblemResponse:
+    logger.exception("unhandled error", exc_info=exc)
+    return problem_response(
+        500,
+        slug="internal",
+        detail="An unexpected error occurred; it has been logged.",
+        instance=request.url.path,
+    )
+
+
+async def _dbapi_error(request: Request, exc: Exception) -> ProblemResponse:
+    assert isinstance(exc, DBAPIError)
+    if isinstance(exc, IntegrityError):
+        # A constraint the service did not anticipate: still the client's conflict, not a 500.
+        driver_error = getattr(exc.orig, "__cause__", None) or exc.orig
+        constraint = getattr(driver_error, "constraint_name", None) or "a database constraint"
+        return problem_response(
+            409,
+            slug="conflict",
+            title="Conflict",
+            detail=f"The request conflicts with existing data ({constraint}).",
+            instance=request.url.path,
+        )
+    if exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError):
+        return await _database_unavailable(request, exc)
+    return await _unhandled(request, exc)
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Map HTTP, validation, domain and dependency errors to problem+json."""
+    app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(PoolTimeoutError, _database_unavailable)
+    app.add_exception_handler(ConnectionError, _database_unavailable)
+    app.add_exception_handler(DBAPIError, _dbapi_error)
+    app.add_exception_handler(Exception, _unhandled)

@@ -1,0 +1,84 @@
+"""FastAPI dependencies for bearer-token authentication and scopes."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Depends, Request, Security
+from fastapi.security import OAuth2PasswordBearer, SecurityScopes
+
+from emporium.servicekit.errors import Forbidden, Unauthorized
+from emporium.servicekit.tokens import InvalidToken, Principal, TokenVerifier
+
+TOKEN_URL = "/auth/token"  # noqa: S105 (a path, not a secret)
+REALM = "emporium"
+
+SCOPES = {
+    "catalog:write": "Create and change products and categories.",
+    "catalog:reserve": "Reserve, confirm and release stock (service clients).",
+    "orders:read:all": "Read every customer's orders.",
+    "orders:manage": "Ship and deliver orders.",
+    "auth:admin": "Manage user accounts.",
+}
+
+oauth2_scheme = OAuth2PasswordBearer(
+    tokenUrl=TOKEN_URL, scopes=SCOPES, auto_error=False, scheme_name="OAuth2"
+)
+
+
+def bearer_challenge(
+    error: str | None = None, description: str | None = None, scope: str | None = None
+) -> str:
+    """A `WWW-Authenticate: Bearer ...` value (RFC 6750 §3)."""
+    parts = [f'realm="{REALM}"']
+    if error:
+        parts.append(f'error="{error}"')
+    if description:
+        parts.append('error_description="{}"'.format(description.replace('"', "'")))
+    if scope:
+        parts.append(f'scope="{scope}"')
+    return "Bearer " + ", ".join(parts)
+
+
+def unauthorized(detail: str, *, error: str | None = "invalid_token") -> Unauthorized:
+    """A 401 domain error carrying the bearer challenge."""
+    return Unauthorized(
+        detail, headers={"WWW-Authenticate": bearer_challenge(error, detail if error else None)}
+    )
+
+
+def get_verifier(request: Request) -> TokenVerifier:
+    """The app's token verifier (created in the lifespan)."""
+    verifier: TokenVerifier = request.app.state.token_verifier
+    return verifier
+
+
+async def get_principal(
+    security_scopes: SecurityScopes,
+    request: Request,
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+) -> Principal:
+    """Verify the bearer token and, when scopes are required, that they were granted."""
+    if not token:
+        raise unauthorized("A bearer token is required.", error=None)
+    try:
+        principal = await get_verifier(request).verify(token)
+    except InvalidToken as exc:
+        raise unauthorized(f"The access token is invalid: {exc}.") from exc
+    missing = [s for s in security_scopes.scopes if s not in principal.scopes]
+    if missing:
+        needed = " ".join(security_scopes.scopes)
+        raise Forbidden(
+            f"This operation needs the scope(s): {', '.join(missing)}.",
+            extra={"required_scopes": security_scopes.scopes},
+            headers={"WWW-Authenticate": bearer_challenge("insufficient_scope", scope=needed)},
+        )
+    return principal
+
+
+def require_scopes(*scopes: str) -> Any:
+    """A dependency marker: a verified principal holding every scope in `scopes`."""
+    return Security(get_principal, scopes=list(scopes))
+
+
+PrincipalDep = Annotated[Principal, Security(get_principal)]

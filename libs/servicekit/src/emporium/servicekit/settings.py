@@ -1,0 +1,66 @@
+"""Settings base class shared by every service."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from pydantic import field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Environment = Literal["development", "test", "production"]
+
+
+def to_async_url(url: str) -> str:
+    """Return a SQLAlchemy URL that uses the asyncpg driver."""
+    for prefix in ("postgresql+asyncpg://", "postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg://" + url[len(prefix) :]
+    return url
+
+
+class ServiceSettings(BaseSettings):
+    """Settings every service has; subclasses set `env_prefix` and their own fields."""
+
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    service_name: ClassVar[str] = "service"
+    service_title: ClassVar[str] = "Emporium service"
+    service_version: ClassVar[str] = "0.1.0"
+    uses_database: ClassVar[bool] = True
+
+    environment: Environment = "development"
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+    db_pool_size: int = 10
+    db_max_overflow: int = 10
+    db_pool_timeout_seconds: float = 5.0
+    db_connect_timeout_seconds: float = 5.0
+    db_statement_timeout_ms: int = 15_000
+
+    jwt_issuer: str = "http://localhost:8000"
+    jwt_audience: str = "emporium"
+    jwks_url: str = "http://localhost:8001/.well-known/jwks.json"
+    jwks_cache_seconds: float = 300.0
+    jwks_min_refetch_seconds: float = 5.0
+
+    http_connect_timeout_seconds: float = 2.0
+    http_read_timeout_seconds: float = 5.0
+
+    @field_validator("database_url")
+    @classmethod
+    def _asyncpg_driver(cls, value: str) -> str:
+        return to_async_url(value)
+
+    @model_validator(mode="after")
+    def _enforce_non_default_secrets(self) -> ServiceSettings:
+        if self.environment == "production":
+            for name in self.secret_fields():
+                if getattr(self, name) in (None, "", "changeme", "change-me"):
+                    raise ValueError(f"{name} must be set to a real secret in production")
+        return self
+
+    def secret_fields(self) -> tuple[str, ...]:
+        """Names of fields that must not keep a default value in production."""
+        return ()

@@ -1,0 +1,82 @@
+"""A small app built with servicekit's factory over a real PostgreSQL database."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import ClassVar
+
+import httpx
+import pytest
+from fastapi import APIRouter, FastAPI
+from pydantic import BaseModel, Field
+from pydantic_settings import SettingsConfigDict
+from sqlalchemy import text
+
+from emporium.servicekit import Conflict, NotFound, ServiceSettings, SessionDep, create_app
+from emporium.servicekit.embedded_pg import database_url, drop_database, ensure_database
+from emporium.servicekit.testing import app_client
+
+
+class DemoSettings(ServiceSettings):
+    """Settings of the demo service used to test servicekit."""
+
+    model_config = SettingsConfigDict(env_prefix="DEMO_", extra="ignore", frozen=True)
+    service_name: ClassVar[str] = "demo"
+
+
+class NoteIn(BaseModel):
+    """A note to store."""
+
+    body: str = Field(min_length=1, max_length=50)
+    fail_after_insert: bool = False
+
+
+def demo_router() -> APIRouter:
+    """Routes that exercise sessions and domain errors."""
+    router = APIRouter(prefix="/demo", tags=["notes"])
+
+    @router.post("/notes", status_code=201)
+    async def create_note(note: NoteIn, session: SessionDep) -> dict[str, str]:
+        await session.execute(text("INSERT INTO note (body) VALUES (:b)"), {"b": note.body})
+        if note.fail_after_insert:
+            raise Conflict("the note conflicts", extra={"body": note.body})
+        return {"body": note.body}
+
+    @router.get("/notes/{body}")
+    async def read_note(body: str, session: SessionDep) -> dict[str, str]:
+        found = await session.scalar(text("SELECT body FROM note WHERE body = :b"), {"b": body})
+        if found is None:
+            raise NotFound(f"no note {body!r}")
+        return {"body": found}
+
+    return router
+
+
+@pytest.fixture(scope="session")
+async def demo_database_url(postgres_server_url: str) -> AsyncIterator[str]:
+    """A scratch database with one table."""
+    name = "test_servicekit_demo"
+    await drop_database(postgres_server_url, name)
+    await ensure_database(postgres_server_url, name)
+    url = database_url(postgres_server_url, name)
+    settings = DemoSettings(database_url=url)
+    app = create_app(settings)
+    async with app.router.lifespan_context(app), app.state.engine.begin() as conn:
+        await conn.execute(text("CREATE TABLE note (body text PRIMARY KEY)"))
+    yield url
+    await drop_database(postgres_server_url, name)
+
+
+@pytest.fixture
+def demo_app(demo_database_url: str) -> FastAPI:
+    """The demo app over the scratch database."""
+    return create_app(
+        DemoSettings(database_url=demo_database_url, log_json=False), routers=[demo_router()]
+    )
+
+
+@pytest.fixture
+async def client(demo_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """HTTP client for the demo app."""
+    async with app_client(demo_app) as c:
+        yield c

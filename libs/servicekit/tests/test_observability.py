@@ -1,0 +1,69 @@
+"""Request ids, metrics and probes."""
+
+from __future__ import annotations
+
+import httpx
+from fastapi import FastAPI
+
+from emporium.servicekit import create_app
+from emporium.servicekit.testing import app_client
+
+from .conftest import DemoSettings
+
+
+async def test_request_id_is_echoed(client: httpx.AsyncClient) -> None:
+    response = await client.get("/healthz", headers={"X-Request-ID": "abc-123"})
+    assert response.headers["x-request-id"] == "abc-123"
+
+
+async def test_request_id_is_generated_when_missing_or_malformed(client: httpx.AsyncClient) -> None:
+    generated = (await client.get("/healthz")).headers["x-request-id"]
+    assert len(generated) == 32
+    replaced = (await client.get("/healthz", headers={"X-Request-ID": "bad id\x7f"})).headers[
+        "x-request-id"
+    ]
+    assert replaced != "bad id\x7f"
+    assert len(replaced) == 32
+
+
+async def test_problem_carries_the_request_id(client: httpx.AsyncClient) -> None:
+    response = await client.get("/nowhere", headers={"X-Request-ID": "rid-404"})
+    assert response.json()["request_id"] == "rid-404"
+
+
+async def test_metrics_count_by_route_template(client: httpx.AsyncClient) -> None:
+    await client.get("/demo/notes/some-note")
+    text = (await client.get("/metrics")).text
+    assert 'route="/demo/notes/{body}"' in text
+    assert 'status="404"' in text
+
+
+async def test_readyz_ok_with_database(client: httpx.AsyncClient) -> None:
+    response = await client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ready", "checks": {"database": "ok"}}
+
+
+async def test_readyz_not_ready_without_database() -> None:
+    settings = DemoSettings(
+        database_url="postgresql://postgres@127.0.0.1:1/nowhere", db_connect_timeout_seconds=0.5
+    )
+    app: FastAPI = create_app(settings)
+    async with app_client(app) as client:
+        response = await client.get("/readyz")
+        assert response.status_code == 503
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.json()["checks"]["database"] != "ok"
+        assert (await client.get("/healthz")).status_code == 200
+
+
+async def test_unreachable_database_is_a_503_problem(demo_database_url: str) -> None:
+    from .conftest import demo_router
+
+    settings = DemoSettings(
+        database_url="postgresql://postgres@127.0.0.1:1/nowhere", db_connect_timeout_seconds=0.5
+    )
+    async with app_client(create_app(settings, routers=[demo_router()])) as client:
+        response = await client.get("/demo/notes/x")
+    assert response.status_code == 503
+    assert response.headers["retry-after"]

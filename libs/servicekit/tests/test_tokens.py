@@ -1,0 +1,320 @@
+"""Bearer-token verification: the attacks a service must reject, scopes, and the JWKS cache."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import hmac
+import json
+import socket
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any, ClassVar
+
+import httpx
+import pytest
+import uvicorn
+from cryptography.hazmat.primitives import serialization
+from fastapi import APIRouter
+from jose import jwt
+from pydantic_settings import SettingsConfigDict
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from emporium.servicekit import (
+    JWKSCache,
+    KeyUnavailable,
+    PrincipalDep,
+    ServiceSettings,
+    TokenVerifier,
+    create_app,
+    require_scopes,
+)
+from emporium.servicekit.testing import TEST_AUDIENCE, TEST_ISSUER, TokenFactory, app_client
+
+
+class GuardedSettings(ServiceSettings):
+    """A service without a database, to test authentication alone."""
+
+    model_config = SettingsConfigDict(env_prefix="GUARDED_", extra="ignore", frozen=True)
+    service_name: ClassVar[str] = "guarded"
+    uses_database: ClassVar[bool] = False
+
+
+def guarded_router() -> APIRouter:
+    """One route for any caller, one that needs `auth:admin`."""
+    router = APIRouter(prefix="/guarded", tags=["guarded"])
+
+    @router.get("/whoami")
+    async def whoami(principal: PrincipalDep) -> dict[str, Any]:
+        return {"sub": principal.subject, "scopes": sorted(principal.scopes)}
+
+    @router.get("/admin", dependencies=[require_scopes("auth:admin")])
+    async def admin() -> dict[str, bool]:
+        return {"ok": True}
+
+    return router
+
+
+@pytest.fixture
+async def guarded(token_factory: TokenFactory) -> AsyncIterator[httpx.AsyncClient]:
+    """A servicekit app that trusts only `token_factory`'s key."""
+    app = create_app(
+        GuardedSettings(log_json=False),
+        routers=[guarded_router()],
+        key_provider=token_factory.key_provider(),
+    )
+    async with app_client(app) as client:
+        yield client
+
+
+def b64url(data: bytes) -> str:
+    """Base64url without padding."""
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def segments(token: str) -> tuple[dict[str, Any], dict[str, Any], str]:
+    """Header, claims and signature of a compact JWS."""
+    header, payload, signature = token.split(".")
+    return json.loads(_unb64url(header)), json.loads(_unb64url(payload)), signature
+
+
+def _unb64url(data: str) -> bytes:
+    return base64.urlsafe_b64decode(data + "=" * (-len(data) % 4))
+
+
+def unsigned(factory: TokenFactory) -> str:
+    """`alg: none` with otherwise perfect claims."""
+    _, claims, _ = segments(factory.issue(scopes="auth:admin"))
+    header = {"alg": "none", "typ": "JWT", "kid": factory.kid}
+    return f"{b64url(json.dumps(header).encode())}.{b64url(json.dumps(claims).encode())}."
+
+
+def hs256_with_public_key(factory: TokenFactory) -> str:
+    """HS256 signed with the RSA *public* key PEM as the HMAC secret (algorithm confusion)."""
+    _, claims, _ = segments(factory.issue(scopes="auth:admin"))
+    header = {"alg": "HS256", "typ": "JWT", "kid": factory.kid}
+    signing_input = f"{b64url(json.dumps(header).encode())}.{b64url(json.dumps(claims).encode())}"
+    private = serialization.load_pem_private_key(factory.private_pem, password=None)
+    public_pem = private.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    mac = hmac.new(public_pem, signing_input.encode(), hashlib.sha256).digest()
+    return f"{signing_input}.{b64url(mac)}"
+
+
+def tampered(factory: TokenFactory) -> str:
+    """A genuine token whose payload was edited to add a scope (signature unchanged)."""
+    token = factory.issue(scopes="")
+    _, claims, signature = segments(token)
+    claims["scope"] = "auth:admin"
+    return f"{token.split('.')[0]}.{b64url(json.dumps(claims).encode())}.{signature}"
+
+
+def foreign_unknown_kid(_: TokenFactory) -> str:
+    """Signed by an attacker's key under a kid nobody published."""
+    return TokenFactory().issue(scopes="auth:admin")
+
+
+def foreign_known_kid(factory: TokenFactory) -> str:
+    """Signed by an attacker's key but claiming the trusted kid."""
+    return TokenFactory().issue(scopes="auth:admin", headers={"kid": factory.kid})
+
+
+ATTACKS: dict[str, Callable[[TokenFactory], str]] = {
+    "alg-none": unsigned,
+    "hs256-with-rsa-public-key": hs256_with_public_key,
+    "expired": lambda f: f.issue(scopes="auth:admin", ttl=-5),
+    "wrong-issuer": lambda f: f.issue(scopes="auth:admin", iss="https://evil.example"),
+    "wrong-audience": lambda f: f.issue(scopes="auth:admin", aud="someone-else"),
+    "tampered-payload": tampered,
+    "unknown-kid-foreign-key": foreign_unknown_kid,
+    "trusted-kid-foreign-key": foreign_known_kid,
+    "no-kid": lambda f: f.issue(headers={"kid": None}),
+    "not-a-jwt": lambda f: "definitely.not.a-jwt",
+}
+
+
+@pytest.mark.parametrize("attack", sorted(ATTACKS))
+async def test_forged_or_invalid_tokens_get_401_with_a_bearer_challenge(
+    guarded: httpx.AsyncClient, token_factory: TokenFactory, attack: str
+) -> None:
+    token = ATTACKS[attack](token_factory)
+    for path in ("/guarded/whoami", "/guarded/admin"):
+        response = await guarded.get(path, headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 401, (attack, path, response.text)
+        assert response.headers["content-type"].startswith("application/problem+json")
+        challenge = response.headers["www-authenticate"]
+        assert challenge.startswith('Bearer realm="emporium"')
+        assert 'error="invalid_token"' in challenge
+        assert response.json()["status"] == 401
+
+
+async def test_missing_claims_are_rejected(
+    guarded: httpx.AsyncClient, token_factory: TokenFactory
+) -> None:
+    for claim in ("exp", "sub", "jti", "iat"):
+        header, claims, _ = segments(token_factory.issue())
+        del claims[claim]
+        token = jwt.encode(
+            claims, token_factory.private_pem.decode(), algorithm="RS256", headers=header
+        )
+        response = await guarded.get(
+            "/guarded/whoami", headers={"Authorization": f"Bearer {token}"}
+        )
+        assert response.status_code == 401, claim
+
+
+async def test_valid_token_is_accepted(
+    guarded: httpx.AsyncClient, token_factory: TokenFactory
+) -> None:
+    token = token_factory.issue("user-1", "catalog:write auth:admin")
+    response = await guarded.get("/guarded/whoami", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+    assert response.json() == {"sub": "user-1", "scopes": ["auth:admin", "catalog:write"]}
+    assert (
+        await guarded.get("/guarded/admin", headers={"Authorization": f"Bearer {token}"})
+    ).status_code == 200
+
+
+async def test_missing_scope_is_403_insufficient_scope(
+    guarded: httpx.AsyncClient, token_factory: TokenFactory
+) -> None:
+    token = token_factory.issue("user-2", "catalog:write")
+    response = await guarded.get("/guarded/admin", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 403
+    assert response.json()["required_scopes"] == ["auth:admin"]
+    assert 'error="insufficient_scope"' in response.headers["www-authenticate"]
+    assert 'scope="auth:admin"' in response.headers["www-authenticate"]
+
+
+async def test_no_token_is_401_without_an_error_code(guarded: httpx.AsyncClient) -> None:
+    response = await guarded.get("/guarded/whoami")
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == 'Bearer realm="emporium"'
+
+
+def test_openapi_declares_the_password_flow(token_factory: TokenFactory) -> None:
+    app = create_app(GuardedSettings(log_json=False), routers=[guarded_router()])
+    scheme = app.openapi()["components"]["securitySchemes"]["OAuth2"]
+    assert scheme["flows"]["password"]["tokenUrl"] == "/auth/token"
+    assert "auth:admin" in scheme["flows"]["password"]["scopes"]
+
+
+class JWKSServer:
+    """A real HTTP server publishing a JWKS that tests can change, counting requests."""
+
+    def __init__(self) -> None:
+        self.keys: list[dict[str, Any]] = []
+        self.requests = 0
+        self.url = ""
+
+    async def _jwks(self, request: Request) -> JSONResponse:
+        self.requests += 1
+        return JSONResponse({"keys": self.keys})
+
+    @asynccontextmanager
+    async def running(self) -> AsyncIterator[JWKSServer]:
+        """Serve on a free port until the block ends."""
+        app = Starlette(routes=[Route("/.well-known/jwks.json", self._jwks)])
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+        server = uvicorn.Server(
+            uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)
+        )
+        task = asyncio.create_task(server.serve(sockets=[sock]))
+        try:
+            for _ in range(500):  # up to 5 s
+                if server.started or task.done():
+                    break
+                await asyncio.sleep(0.01)
+            if not server.started:
+                raise RuntimeError("the JWKS test server did not start")
+            self.url = f"http://127.0.0.1:{port}/.well-known/jwks.json"
+            yield self
+        finally:
+            server.should_exit = True
+            await task
+            sock.close()
+
+
+@pytest.fixture
+async def jwks_server() -> AsyncIterator[JWKSServer]:
+    """A running JWKS server."""
+    async with JWKSServer().running() as server:
+        yield server
+
+
+async def test_jwks_cache_refetches_on_unknown_kid_at_most_once_per_interval(
+    jwks_server: JWKSServer,
+) -> None:
+    old, new = TokenFactory(), TokenFactory()
+    strangers = [TokenFactory() for _ in range(3)]  # made up front: key generation is slow
+    jwks_server.keys = [old.public_jwk]
+    async with httpx.AsyncClient() as http:
+        cache = JWKSCache(jwks_server.url, http, ttl=300, min_interval=1.0)
+        verifier = TokenVerifier(cache, issuer=TEST_ISSUER, audience=TEST_AUDIENCE)
+        assert (await verifier.verify(old.issue("a"))).subject == "a"
+        assert jwks_server.requests == 1
+        await verifier.verify(old.issue("a"))
+        assert jwks_server.requests == 1  # cached
+
+        # Rotation: the issuer publishes a new key; its first token triggers one refetch.
+        await asyncio.sleep(1.1)
+        jwks_server.keys = [new.public_jwk, old.public_jwk]
+        assert (await verifier.verify(new.issue("b"))).subject == "b"
+        assert jwks_server.requests == 2
+
+        # A flood of unknown kids within the interval costs no extra fetch.
+        results = await asyncio.gather(
+            *(cache.get_key(s.kid) for s in strangers for _ in range(5)), return_exceptions=True
+        )
+        assert all(isinstance(r, KeyUnavailable) for r in results)
+        assert jwks_server.requests == 2
+
+        # After the interval, an unknown kid may refetch again (exactly once).
+        await asyncio.sleep(1.1)
+        results = await asyncio.gather(
+            *(cache.get_key(strangers[0].kid) for _ in range(5)), return_exceptions=True
+        )
+        assert all(isinstance(r, KeyUnavailable) for r in results)
+        assert jwks_server.requests == 3
+        assert cache.fetches == 3
+
+
+async def test_jwks_cache_ignores_keys_that_cannot_verify_rs256(jwks_server: JWKSServer) -> None:
+    good = TokenFactory()
+    jwks_server.keys = [
+        {"kty": "oct", "kid": "sym", "k": b64url(b"secret")},
+        {**good.public_jwk, "kid": "enc", "use": "enc"},
+        good.public_jwk,
+    ]
+    async with httpx.AsyncClient() as http:
+        cache = JWKSCache(jwks_server.url, http, min_interval=60)
+        assert (await cache.get_key(good.kid))["kty"] == "RSA"
+        for kid in ("sym", "enc"):
+            with pytest.raises(KeyUnavailable):
+                await cache.get_key(kid)
+
+
+async def test_unreachable_jwks_means_401_not_500() -> None:
+    factory = TokenFactory()
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()  # nothing listens on this port now
+    async with httpx.AsyncClient(timeout=2) as http:
+        cache = JWKSCache(f"http://127.0.0.1:{port}/jwks.json", http, min_interval=0)
+        app = create_app(
+            GuardedSettings(log_json=False), routers=[guarded_router()], key_provider=cache
+        )
+        async with app_client(app) as client:
+            response = await client.get(
+                "/guarded/whoami", headers={"Authorization": f"Bearer {factory.issue()}"}
+            )
+    assert response.status_code == 401
+    assert 'error="invalid_token"' in response.headers["www-authenticate"]

@@ -1,0 +1,9 @@
+# Gateway benchmark and docs assets (included by the root Makefile).
+
+bench-gateway: $(STAMP) ## benchmark the gateway against direct and nginx (installs nginx, wrk)
+	$(PY) -m bench.gateway
+
+gateway-assets: ## refresh the pinned Swagger UI / ReDoc files the gateway serves (npm pack)
+	gateway/scripts/refresh-docs-assets.sh
+
+.PHONY: bench-gateway gateway-assets

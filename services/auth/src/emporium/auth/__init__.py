@@ -1,0 +1,1 @@
+"""Emporium auth service."""

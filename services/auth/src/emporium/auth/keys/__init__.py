@@ -1,0 +1,1 @@
+"""Signing keys, the JWKS and the authorization-server metadata."""

@@ -1,0 +1,7 @@
+"""Every auth table, imported so that `Base.metadata` knows them all."""
+
+from emporium.auth.database import Base
+from emporium.auth.tokens.models import LoginThrottle, RefreshToken
+from emporium.auth.users.models import User
+
+__all__ = ["Base", "LoginThrottle", "RefreshToken", "User"]

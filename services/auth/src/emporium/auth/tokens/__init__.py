@@ -1,0 +1,1 @@
+"""The OAuth2 token and revocation endpoints."""

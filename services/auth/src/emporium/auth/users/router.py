@@ -1,0 +1,65 @@
+"""Account routes: registration, the caller's account, and administration."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from emporium.auth.users import service
+from emporium.auth.users.dependencies import AdminDep, UserDep
+from emporium.auth.users.roles import ADMIN_SCOPE
+from emporium.auth.users.schemas import UserCreate, UserPage, UserRead, UserUpdate
+from emporium.servicekit import PrincipalDep, SessionDep, require_scopes
+
+router = APIRouter(prefix="/auth", tags=["users"])
+admin_router = APIRouter(
+    prefix="/auth/users", tags=["users"], dependencies=[require_scopes(ADMIN_SCOPE)]
+)
+
+
+@router.post("/register", status_code=status.HTTP_201_CREATED, summary="Register")
+async def register(data: UserCreate, session: SessionDep) -> UserRead:
+    """Create a customer account (the email must not be taken)."""
+    user = await service.register(data, session=session)
+    return UserRead.model_validate(user)
+
+
+@router.get("/me", summary="My account")
+async def me(principal: PrincipalDep, session: SessionDep) -> UserRead:
+    """The account the access token was issued to."""
+    return UserRead.model_validate(await service.get_me(principal, session=session))
+
+
+@admin_router.get("", summary="List accounts")
+async def list_users(
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> UserPage:
+    """Accounts, newest first, one page at a time."""
+    rows, next_cursor = await service.list_users(session=session, limit=limit, cursor=cursor)
+    return UserPage(items=[UserRead.model_validate(r) for r in rows], next_cursor=next_cursor)
+
+
+@admin_router.get("/{user_id}", summary="Read an account")
+async def read_user(user: UserDep) -> UserRead:
+    """One account."""
+    return UserRead.model_validate(user)
+
+
+@admin_router.patch("/{user_id}", summary="Change an account")
+async def update_user(
+    user: UserDep, changes: UserUpdate, admin: AdminDep, session: SessionDep
+) -> UserRead:
+    """Change roles, name or the active flag; deactivating revokes the refresh tokens."""
+    updated = await service.update_user(user, changes, actor=admin, session=session)
+    return UserRead.model_validate(updated)
+
+
+@admin_router.post("/{user_id}/deactivate", summary="Deactivate an account")
+async def deactivate_user(user: UserDep, admin: AdminDep, session: SessionDep) -> UserRead:
+    """Stop the account from signing in or refreshing tokens."""
+    changes = UserUpdate(active=False)
+    updated = await service.update_user(user, changes, actor=admin, session=session)
+    return UserRead.model_validate(updated)

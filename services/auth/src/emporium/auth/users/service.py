@@ -1,0 +1,162 @@
+"""Accounts: registration, lookup, administration and the first-admin bootstrap."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import logging
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select, tuple_, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from emporium.auth.passwords import hash_password
+from emporium.auth.tokens.models import RefreshToken
+from emporium.auth.users.models import User
+from emporium.auth.users.roles import ADMIN_SCOPE, scopes_for_roles
+from emporium.auth.users.schemas import UserCreate, UserUpdate
+from emporium.servicekit import Conflict, Forbidden, InvalidInput, NotFound, Principal
+
+logger = logging.getLogger("emporium.auth.users")
+
+
+def normalise_email(email: str) -> str:
+    """Emails are compared and stored trimmed and in lower case."""
+    return email.strip().lower()
+
+
+async def register(data: UserCreate, *, session: AsyncSession) -> User:
+    """Create a customer account; a taken email is a Conflict."""
+    email = normalise_email(data.email)
+    if await get_by_email(email, session=session) is not None:
+        raise Conflict(f"An account with the email {email} already exists.")
+    user = User(
+        email=email,
+        full_name=data.full_name,
+        password_hash=await hash_password(data.password),
+        roles=["customer"],
+    )
+    session.add(user)
+    try:
+        await session.flush()
+    except IntegrityError as exc:  # a concurrent registration won the race
+        raise Conflict(f"An account with the email {email} already exists.") from exc
+    logger.info("registered account %s", user.id)
+    return user
+
+
+async def get_by_email(email: str, *, session: AsyncSession) -> User | None:
+    """The account with this (normalised) email, if any."""
+    return await session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+async def get_user(user_id: uuid.UUID, *, session: AsyncSession) -> User:
+    """The account with this id, or NotFound."""
+    user = await session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"No account with id {user_id}.")
+    return user
+
+
+async def get_me(principal: Principal, *, session: AsyncSession) -> User:
+    """The signed-in person's account (service clients have none)."""
+    if principal.is_client:
+        raise Forbidden("Service clients have no account.")
+    try:
+        user_id = uuid.UUID(principal.subject)
+    except ValueError:
+        raise NotFound("The token's subject is not an account.") from None
+    user = await get_user(user_id, session=session)
+    if not user.active:
+        raise Forbidden("This account is deactivated.")
+    return user
+
+
+def _encode_cursor(user: User) -> str:
+    raw = json.dumps([user.created_at.isoformat(), str(user.id)]).encode()
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        created_at, user_id = json.loads(raw)
+        return datetime.fromisoformat(created_at), uuid.UUID(user_id)
+    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
+        raise InvalidInput("The cursor is not valid; use a next_cursor from a page.") from None
+
+
+async def list_users(
+    *, session: AsyncSession, limit: int, cursor: str | None
+) -> tuple[Sequence[User], str | None]:
+    """One page of accounts, newest first, and the cursor of the next page."""
+    stmt = select(User).order_by(User.created_at.desc(), User.id.desc()).limit(limit + 1)
+    if cursor:
+        created_at, user_id = _decode_cursor(cursor)
+        stmt = stmt.where(tuple_(User.created_at, User.id) < tuple_(created_at, user_id))
+    rows = (await session.scalars(stmt)).all()
+    if len(rows) > limit:
+        return rows[:limit], _encode_cursor(rows[limit - 1])
+    return rows, None
+
+
+async def update_user(
+    user: User, changes: UserUpdate, *, actor: Principal, session: AsyncSession
+) -> User:
+    """Change roles, name or active flag; an admin cannot lock themselves out."""
+    is_self = str(user.id) == actor.subject
+    if changes.roles is not None:
+        roles: list[str] = sorted(set(changes.roles))
+        if is_self and ADMIN_SCOPE not in scopes_for_roles(roles):
+            raise Conflict("You cannot remove your own administrator role.")
+        user.roles = roles
+    if changes.full_name is not None:
+        user.full_name = changes.full_name
+    if changes.active is not None and changes.active != user.active:
+        if is_self and not changes.active:
+            raise Conflict("You cannot deactivate your own account.")
+        user.active = changes.active
+        if not user.active:
+            await revoke_all_refresh_tokens(user.id, session=session)
+    await session.flush()
+    await session.refresh(user)
+    logger.info("account %s updated by %s", user.id, actor.subject)
+    return user
+
+
+async def revoke_all_refresh_tokens(user_id: uuid.UUID, *, session: AsyncSession) -> None:
+    """Revoke every refresh token the account holds."""
+    await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=func.now())
+    )
+
+
+async def ensure_admin(email: str, password: str, full_name: str, *, session: AsyncSession) -> bool:
+    """Create the first administrator unless the email is taken; True when created."""
+    email = normalise_email(email)
+    if await get_by_email(email, session=session) is not None:
+        return False
+    stmt = (
+        insert(User)
+        .values(
+            id=uuid.uuid4(),
+            email=email,
+            full_name=full_name,
+            password_hash=await hash_password(password),
+            roles=["admin"],
+            active=True,
+        )
+        .on_conflict_do_nothing(index_elements=[User.email])
+        .returning(User.id)
+    )
+    created = await session.scalar(stmt)
+    if created is not None:
+        logger.info("created the first administrator account %s (%s)", created, email)
+    return created is not None

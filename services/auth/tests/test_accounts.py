@@ -1,0 +1,149 @@
+"""Registration and the caller's own account."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from emporium.auth.settings import AuthSettings
+
+
+async def stored_hash(settings: AuthSettings, email: str) -> str:
+    """The password hash the database holds for `email`."""
+    engine = create_async_engine(settings.database_url)
+    try:
+        async with engine.connect() as conn:
+            value = await conn.scalar(
+                text("SELECT password_hash FROM user_account WHERE email = :e"), {"e": email}
+            )
+    finally:
+        await engine.dispose()
+    assert isinstance(value, str)
+    return value
+
+
+async def test_register_creates_a_customer_without_exposing_the_password(
+    client: httpx.AsyncClient, auth_settings: AuthSettings, new_email: Callable[[str], str]
+) -> None:
+    email = new_email("reg")
+    password = "correct horse " + uuid.uuid4().hex[:6]
+    response = await client.post(
+        "/auth/register",
+        json={"email": email, "password": password, "full_name": "  Ada Lovelace "},
+    )
+    assert response.status_code == 201
+    body = response.json()
+    assert body["email"] == email
+    assert body["full_name"] == "Ada Lovelace"
+    assert body["roles"] == ["customer"]
+    assert body["scopes"] == []
+    assert body["active"] is True
+    assert set(body) == {
+        "id",
+        "email",
+        "full_name",
+        "roles",
+        "scopes",
+        "active",
+        "created_at",
+        "updated_at",
+    }
+    assert password not in response.text
+    hashed = await stored_hash(auth_settings, email)
+    assert hashed.startswith("$argon2")
+    assert password not in hashed
+
+
+async def test_register_normalises_the_email(
+    client: httpx.AsyncClient, new_email: Callable[[str], str]
+) -> None:
+    email = new_email("norm")
+    response = await client.post(
+        "/auth/register",
+        json={"email": f"  {email.upper()} ", "password": "password-1", "full_name": "N"},
+    )
+    assert response.status_code == 201
+    assert response.json()["email"] == email
+
+
+async def test_duplicate_email_is_a_conflict_whatever_its_case(
+    client: httpx.AsyncClient, new_email: Callable[[str], str]
+) -> None:
+    email = new_email("dup")
+    first = {"email": email, "password": "password-1", "full_name": "One"}
+    assert (await client.post("/auth/register", json=first)).status_code == 201
+    again = {"email": email.upper(), "password": "password-2", "full_name": "Two"}
+    response = await client.post("/auth/register", json=again)
+    assert response.status_code == 409
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert email in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("field", "payload"),
+    [
+        ("password", {"password": "short7!", "full_name": "X"}),
+        ("password", {"password": "x" * 129, "full_name": "X"}),
+        ("full_name", {"password": "long-enough", "full_name": "   "}),
+        ("email", {"password": "long-enough", "full_name": "X", "email": "not-an-email"}),
+    ],
+)
+async def test_invalid_registration_says_which_field_is_wrong(
+    client: httpx.AsyncClient,
+    new_email: Callable[[str], str],
+    field: str,
+    payload: dict[str, Any],
+) -> None:
+    response = await client.post("/auth/register", json={"email": new_email("bad"), **payload})
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == [field]
+    if "password" in payload:
+        assert payload["password"] not in response.text
+
+
+async def test_me_returns_the_callers_account(
+    client: httpx.AsyncClient, customer: Any, customer_tokens: Any
+) -> None:
+    response = await client.get("/auth/me", headers=customer_tokens.bearer)
+    assert response.status_code == 200
+    assert response.json()["id"] == customer.id
+    assert response.json()["email"] == customer.email
+    assert "password" not in response.text
+    assert "hash" not in response.text
+
+
+async def test_me_without_a_token_is_401_with_a_bearer_challenge(
+    client: httpx.AsyncClient,
+) -> None:
+    response = await client.get("/auth/me")
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"].startswith("Bearer")
+
+
+async def test_passwords_are_never_logged(
+    client: httpx.AsyncClient,
+    new_email: Callable[[str], str],
+    login: Callable[..., Awaitable[Any]],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    email = new_email("log")
+    password = "secret-" + uuid.uuid4().hex
+    caplog.set_level(logging.DEBUG)
+    await client.post(
+        "/auth/register", json={"email": email, "password": password, "full_name": "L"}
+    )
+    await login(email, password)
+    await client.post(
+        "/auth/token",
+        data={"grant_type": "password", "username": email, "password": password + "x"},
+    )
+    assert caplog.records, "expected the auth service to log something"
+    for record in caplog.records:
+        assert password not in record.getMessage()

@@ -1,0 +1,1 @@
+"""Categories: how products are grouped."""

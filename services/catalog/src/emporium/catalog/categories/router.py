@@ -1,0 +1,58 @@
+"""Category routes: public reads, writes with `catalog:write`."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response, status
+
+from emporium.catalog.categories import service
+from emporium.catalog.categories.dependencies import CategoryDep
+from emporium.catalog.categories.schemas import (
+    CategoryCreate,
+    CategoryPage,
+    CategoryRead,
+    CategoryUpdate,
+)
+from emporium.catalog.dependencies import CatalogWriterDep
+from emporium.catalog.openapi import problems
+from emporium.servicekit import SessionDep
+
+router = APIRouter(prefix="/catalog/categories", tags=["categories"])
+
+
+@router.get("", summary="List categories")
+async def list_categories(session: SessionDep) -> CategoryPage:
+    """Every category, by name (public)."""
+    rows = await service.list_categories(session=session)
+    return CategoryPage(items=[CategoryRead.model_validate(r) for r in rows])
+
+
+@router.get("/{category_key}", summary="Get a category by id or slug", responses=problems(404))
+async def get_category(category: CategoryDep) -> CategoryRead:
+    """One category (public)."""
+    return CategoryRead.model_validate(category)
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="Create a category",
+    responses=problems(401, 403, 409, 422),
+)
+async def create_category(
+    _: CatalogWriterDep, data: CategoryCreate, session: SessionDep, response: Response
+) -> CategoryRead:
+    """Create a category (needs `catalog:write`); a taken slug is 409."""
+    category = await service.create_category(data, session=session)
+    response.headers["Location"] = f"/catalog/categories/{category.id}"
+    return CategoryRead.model_validate(category)
+
+
+@router.patch(
+    "/{category_key}", summary="Update a category", responses=problems(401, 403, 404, 409, 422)
+)
+async def update_category(
+    _: CatalogWriterDep, data: CategoryUpdate, category: CategoryDep, session: SessionDep
+) -> CategoryRead:
+    """Change a category's slug or name (needs `catalog:write`)."""
+    category = await service.update_category(category, data, session=session)
+    return CategoryRead.model_validate(category)

@@ -1,0 +1,69 @@
+"""Category reads and writes."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from emporium.catalog.categories.exceptions import CategoryNotFound, DuplicateSlug
+from emporium.catalog.categories.models import Category
+from emporium.catalog.categories.schemas import CategoryCreate, CategoryUpdate
+
+
+async def list_categories(*, session: AsyncSession) -> Sequence[Category]:
+    """Every category, by name."""
+    stmt = select(Category).order_by(Category.name, Category.id)
+    return (await session.scalars(stmt)).all()
+
+
+async def find_category(key: str, *, session: AsyncSession) -> Category | None:
+    """The category whose id or slug is `key`, if any."""
+    try:
+        category_id = uuid.UUID(key)
+    except ValueError:
+        return await session.scalar(select(Category).where(Category.slug == key))
+    return await session.get(Category, category_id)
+
+
+async def get_category(key: str, *, session: AsyncSession) -> Category:
+    """The category whose id or slug is `key`, or CategoryNotFound."""
+    category = await find_category(key, session=session)
+    if category is None:
+        raise CategoryNotFound(f"No category has the id or slug {key!r}.")
+    return category
+
+
+async def create_category(data: CategoryCreate, *, session: AsyncSession) -> Category:
+    """Insert a category; a taken slug is a DuplicateSlug conflict."""
+    category = Category(slug=data.slug, name=data.name)
+    session.add(category)
+    await _flush_unique(session, data.slug)
+    return category
+
+
+async def update_category(
+    category: Category, data: CategoryUpdate, *, session: AsyncSession
+) -> Category:
+    """Apply the fields that were sent; a taken slug is a DuplicateSlug conflict."""
+    for name, value in data.model_dump(exclude_unset=True, exclude_none=True).items():
+        setattr(category, name, value)
+    await _flush_unique(session, category.slug)
+    await session.refresh(category)
+    return category
+
+
+async def _flush_unique(session: AsyncSession, slug: str) -> None:
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError as exc:
+        if "uq_category_slug" in str(exc.orig):
+            raise DuplicateSlug(
+                f"A category with the slug {slug!r} already exists.",
+                extra={"errors": [{"field": "slug", "message": "already taken"}]},
+            ) from exc
+        raise

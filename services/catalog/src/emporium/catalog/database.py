@@ -1,0 +1,13 @@
+"""The catalog's declarative base (its own metadata, the shared naming convention)."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import DeclarativeBase
+
+from emporium.servicekit import new_metadata
+
+
+class Base(DeclarativeBase):
+    """Base class of every catalog table."""
+
+    metadata = new_metadata()

@@ -1,0 +1,25 @@
+"""Dependency aliases shared by the catalog's domains."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from emporium.catalog.settings import CatalogSettings
+from emporium.servicekit import Principal, require_scopes
+
+CatalogWriterDep = Annotated[Principal, require_scopes("catalog:write")]
+"""A caller allowed to create and change products and categories."""
+
+StockReserverDep = Annotated[Principal, require_scopes("catalog:reserve")]
+"""A caller (the orders service) allowed to reserve, confirm and release stock."""
+
+
+def get_catalog_settings(request: Request) -> CatalogSettings:
+    """The settings the running app was built with."""
+    settings: CatalogSettings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[CatalogSettings, Depends(get_catalog_settings)]

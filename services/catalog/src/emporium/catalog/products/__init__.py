@@ -1,0 +1,1 @@
+"""Products: the things the shop sells."""

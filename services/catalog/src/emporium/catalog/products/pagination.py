@@ -1,0 +1,97 @@
+"""Keyset pagination: the sort keys and the opaque cursor (base64url JSON of key + id)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, literal, tuple_
+from sqlalchemy.orm import InstrumentedAttribute
+
+from emporium.catalog.products.exceptions import InvalidCursor
+from emporium.catalog.products.models import Product
+from emporium.catalog.products.schemas import ProductSort
+
+
+@dataclass(frozen=True, slots=True)
+class SortKey:
+    """One sort: the column, its direction and how its value goes into a cursor."""
+
+    column: InstrumentedAttribute[Any]
+    descending: bool
+
+    def dump(self, value: Any) -> Any:
+        """The JSON form of a key value."""
+        return value.isoformat() if isinstance(value, datetime) else value
+
+    def load(self, raw: Any) -> Any:
+        """The key value back from its JSON form (type-checked)."""
+        python_type = self.column.type.python_type
+        if python_type is datetime and isinstance(raw, str):
+            return datetime.fromisoformat(raw)
+        if python_type is int and isinstance(raw, int) and not isinstance(raw, bool):
+            return raw
+        if python_type is str and isinstance(raw, str):
+            return raw
+        raise ValueError("bad key value")
+
+
+SORT_KEYS: dict[ProductSort, SortKey] = {
+    ProductSort.NEWEST: SortKey(Product.created_at, descending=True),
+    ProductSort.PRICE: SortKey(Product.price_cents, descending=False),
+    ProductSort.PRICE_DESC: SortKey(Product.price_cents, descending=True),
+    ProductSort.NAME: SortKey(Product.name, descending=False),
+    ProductSort.NAME_DESC: SortKey(Product.name, descending=True),
+}
+
+
+def encode_cursor(sort: ProductSort, product: Product) -> str:
+    """The cursor that resumes after `product` in `sort` order."""
+    key = SORT_KEYS[sort]
+    payload = {
+        "s": sort.value,
+        "k": key.dump(getattr(product, key.column.key)),
+        "id": str(product.id),
+    }
+    raw = json.dumps(payload, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def decode_cursor(sort: ProductSort, cursor: str) -> tuple[Any, uuid.UUID]:
+    """The (key value, id) a cursor resumes after; InvalidCursor if it cannot be used."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        payload = json.loads(raw)
+        if not isinstance(payload, dict):
+            raise TypeError("not an object")
+        if payload.get("s") != sort.value:
+            raise _invalid(f"The cursor was made for another sort than {sort.value!r}.")
+        return SORT_KEYS[sort].load(payload["k"]), uuid.UUID(str(payload["id"]))
+    except InvalidCursor:
+        raise
+    except (binascii.Error, ValueError, TypeError, KeyError, UnicodeDecodeError) as exc:
+        raise _invalid("The cursor is malformed; pass back a `next_cursor` unchanged.") from exc
+
+
+def _invalid(detail: str) -> InvalidCursor:
+    error = {"field": "cursor", "location": "query", "message": detail, "type": "value_error"}
+    return InvalidCursor(detail, extra={"errors": [error]})
+
+
+def apply_keyset(
+    stmt: Select[Product], sort: ProductSort, after: tuple[Any, uuid.UUID] | None
+) -> Select[Product]:
+    """Order `stmt` by the sort key then id, starting after the cursor's row."""
+    key = SORT_KEYS[sort]
+    if after is not None:
+        row: ColumnElement[Any] = tuple_(key.column, Product.id)
+        bound = tuple_(literal(after[0], key.column.type), literal(after[1], Product.id.type))
+        stmt = stmt.where(row < bound if key.descending else row > bound)
+    if key.descending:
+        return stmt.order_by(key.column.desc(), Product.id.desc())
+    return stmt.order_by(key.column.asc(), Product.id.asc())

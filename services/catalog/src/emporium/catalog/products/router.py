@@ -1,0 +1,87 @@
+"""Product routes: public reads, writes with `catalog:write`."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Response, status
+
+from emporium.catalog.dependencies import CatalogWriterDep
+from emporium.catalog.openapi import problems
+from emporium.catalog.products import service
+from emporium.catalog.products.dependencies import IfMatchDep, ProductDep, ProductQueryDep
+from emporium.catalog.products.schemas import (
+    ProductCreate,
+    ProductPage,
+    ProductRead,
+    ProductUpdate,
+)
+from emporium.servicekit import SessionDep
+
+router = APIRouter(prefix="/catalog/products", tags=["products"])
+
+
+@router.get("", summary="List products")
+async def list_products(session: SessionDep, query: ProductQueryDep) -> ProductPage:
+    """Active products, filtered and sorted, one keyset page at a time (public)."""
+    rows, next_cursor = await service.list_products(query, session=session)
+    return ProductPage(items=[ProductRead.model_validate(r) for r in rows], next_cursor=next_cursor)
+
+
+@router.get("/{product_id}", summary="Get a product", responses=problems(404))
+async def get_product(product: ProductDep, response: Response) -> ProductRead:
+    """One product, active or not (public); the `ETag` header is its version."""
+    response.headers["ETag"] = service.etag(product)
+    return ProductRead.model_validate(product)
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="Create a product",
+    responses=problems(401, 403, 409, 422),
+)
+async def create_product(
+    _: CatalogWriterDep, data: ProductCreate, session: SessionDep, response: Response
+) -> ProductRead:
+    """Create a product (needs `catalog:write`); a taken SKU is 409."""
+    product = await service.create_product(data, session=session)
+    response.headers["Location"] = f"/catalog/products/{product.id}"
+    response.headers["ETag"] = service.etag(product)
+    return ProductRead.model_validate(product)
+
+
+@router.patch(
+    "/{product_id}", summary="Update a product", responses=problems(401, 403, 404, 409, 412, 422)
+)
+async def update_product(
+    _: CatalogWriterDep,
+    product_id: uuid.UUID,
+    data: ProductUpdate,
+    session: SessionDep,
+    response: Response,
+    if_match: IfMatchDep = None,
+) -> ProductRead:
+    """Change some fields (needs `catalog:write`); a stale `If-Match` is 412."""
+    product = await service.update_product(product_id, data, if_match=if_match, session=session)
+    response.headers["ETag"] = service.etag(product)
+    return ProductRead.model_validate(product)
+
+
+@router.delete(
+    "/{product_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Deactivate a product",
+    responses=problems(401, 403, 404, 412),
+)
+async def deactivate_product(
+    _: CatalogWriterDep,
+    product_id: uuid.UUID,
+    session: SessionDep,
+    if_match: IfMatchDep = None,
+) -> None:
+    """Soft delete: the product leaves the list and cannot be reserved (needs `catalog:write`).
+
+    The row stays (orders keep referring to it); PATCH `{"active": true}` brings it back.
+    """
+    await service.deactivate_product(product_id, if_match=if_match, session=session)

@@ -1,0 +1,180 @@
+"""Product reads and writes."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, false, func, literal_column, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from emporium.catalog.categories.models import Category
+from emporium.catalog.categories.service import find_category
+from emporium.catalog.products.exceptions import DuplicateSku, ProductNotFound, field_error
+from emporium.catalog.products.models import SEARCH_CONFIG, Product
+from emporium.catalog.products.pagination import apply_keyset, decode_cursor, encode_cursor
+from emporium.catalog.products.schemas import ProductCreate, ProductQuery, ProductUpdate
+from emporium.servicekit import InvalidInput, PreconditionFailed
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def search_query(text: str) -> str | None:
+    """A to_tsquery() string matching every word of `text` as a prefix; None if no words."""
+    words = _WORD.findall(text.lower())[:16]
+    return " & ".join(f"{w}:*" for w in words) or None
+
+
+def etag(product: Product) -> str:
+    """The strong ETag of a product's current version."""
+    return f'"{product.version}"'
+
+
+async def list_products(
+    query: ProductQuery, *, session: AsyncSession
+) -> tuple[Sequence[Product], str | None]:
+    """One page of active products matching `query`, and the cursor of the next page."""
+    low, high = query.min_price, query.max_price
+    if low is not None and high is not None and low > high:
+        detail = "min_price must not be greater than max_price."
+        error = {"field": "min_price", "location": "query", "message": detail}
+        raise InvalidInput(detail, extra={"errors": [{**error, "type": "value_error"}]})
+    category_id: uuid.UUID | None = None
+    if query.category is not None:
+        category = await find_category(query.category, session=session)
+        if category is None:
+            return [], None
+        category_id = category.id
+    stmt = listing_statement(query, category_id=category_id)
+    rows = (await session.scalars(stmt)).all()
+    if len(rows) <= query.limit:
+        return rows, None
+    page = rows[: query.limit]
+    return page, encode_cursor(query.sort, page[-1])
+
+
+def listing_statement(query: ProductQuery, *, category_id: uuid.UUID | None) -> Select[Product]:
+    """The keyset-paged SELECT of active products behind the public list (limit + 1 rows)."""
+    stmt = select(Product).where(Product.active)  # matches the indexes' `WHERE active`
+    if category_id is not None:
+        stmt = stmt.where(Product.category_id == category_id)
+    stmt = _filter(stmt, query)
+    after = decode_cursor(query.sort, query.cursor) if query.cursor else None
+    return apply_keyset(stmt, query.sort, after).limit(query.limit + 1)
+
+
+def _filter(stmt: Select[Product], query: ProductQuery) -> Select[Product]:
+    if query.min_price is not None:
+        stmt = stmt.where(Product.price_cents >= query.min_price)
+    if query.max_price is not None:
+        stmt = stmt.where(Product.price_cents <= query.max_price)
+    if query.in_stock is True:
+        stmt = stmt.where(Product.stock > 0)
+    elif query.in_stock is False:
+        stmt = stmt.where(Product.stock == 0)
+    if query.q is not None and query.q.strip():
+        tsquery = search_query(query.q)
+        if tsquery is None:
+            return stmt.where(false())
+        config: ColumnElement[Any] = literal_column(f"'{SEARCH_CONFIG}'::regconfig")
+        stmt = stmt.where(Product.search.bool_op("@@")(func.to_tsquery(config, tsquery)))
+    return stmt
+
+
+async def get_product(product_id: uuid.UUID, *, session: AsyncSession) -> Product:
+    """The product with this id (active or not), or ProductNotFound."""
+    product = await session.get(Product, product_id)
+    if product is None:
+        raise ProductNotFound(f"No product has the id {product_id}.")
+    return product
+
+
+async def create_product(data: ProductCreate, *, session: AsyncSession) -> Product:
+    """Insert a product; a taken SKU is 409, an unknown category 422."""
+    await _require_category(data.category_id, session=session)
+    product = Product(**data.model_dump(), version=1)
+    session.add(product)
+    await _flush_unique(session, data.sku)
+    await session.refresh(product)
+    return product
+
+
+async def update_product(
+    product_id: uuid.UUID,
+    data: ProductUpdate,
+    *,
+    if_match: str | None,
+    session: AsyncSession,
+) -> Product:
+    """Apply the fields that were sent, under the `If-Match` precondition when given."""
+    product = await _locked(product_id, session=session)
+    _check_if_match(product, if_match)
+    changes = data.model_dump(exclude_unset=True)
+    if "category_id" in changes:
+        await _require_category(changes["category_id"], session=session)
+    for name, value in changes.items():
+        setattr(product, name, value)
+    if changes:
+        product.version += 1
+        await _flush_unique(session, product.sku)
+        await session.refresh(product)
+    return product
+
+
+async def deactivate_product(
+    product_id: uuid.UUID, *, if_match: str | None, session: AsyncSession
+) -> None:
+    """Hide a product from the list and from new reservations (idempotent)."""
+    product = await _locked(product_id, session=session)
+    _check_if_match(product, if_match)
+    if product.active:
+        product.active = False
+        product.version += 1
+        await session.flush()
+
+
+async def _locked(product_id: uuid.UUID, *, session: AsyncSession) -> Product:
+    stmt = (
+        select(Product)
+        .where(Product.id == product_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    product = await session.scalar(stmt)
+    if product is None:
+        raise ProductNotFound(f"No product has the id {product_id}.")
+    return product
+
+
+def _check_if_match(product: Product, if_match: str | None) -> None:
+    if if_match is None:
+        return
+    tags = {tag.strip() for tag in if_match.split(",")}
+    if "*" in tags or etag(product) in tags:
+        return
+    raise PreconditionFailed(
+        f"The product has changed (its ETag is now {etag(product)}); fetch it and retry.",
+        headers={"ETag": etag(product)},
+    )
+
+
+async def _require_category(category_id: uuid.UUID, *, session: AsyncSession) -> None:
+    if await session.get(Category, category_id) is None:
+        detail = f"No category has the id {category_id}."
+        raise InvalidInput(detail, extra={"errors": [field_error("category_id", detail)]})
+
+
+async def _flush_unique(session: AsyncSession, sku: str) -> None:
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError as exc:
+        if "uq_product_sku" in str(exc.orig):
+            raise DuplicateSku(
+                f"A product with the SKU {sku!r} already exists.",
+                extra={"errors": [field_error("sku", "already taken")]},
+            ) from exc
+        raise

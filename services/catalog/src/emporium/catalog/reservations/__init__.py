@@ -1,0 +1,1 @@
+"""Reservations: stock held for an order until it is confirmed, released or expires."""

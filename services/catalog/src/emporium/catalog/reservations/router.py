@@ -1,0 +1,83 @@
+"""Reservation routes (need `catalog:reserve`, the orders service's client scope)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response, status
+
+from emporium.catalog.dependencies import SettingsDep, StockReserverDep
+from emporium.catalog.openapi import problems
+from emporium.catalog.reservations import service
+from emporium.catalog.reservations.dependencies import ReservationDep
+from emporium.catalog.reservations.schemas import ReservationCreate, ReservationRead
+from emporium.servicekit import SessionDep
+
+router = APIRouter(prefix="/catalog/reservations", tags=["reservations"])
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="Reserve stock for an order",
+    responses={
+        200: {"description": "The order's reservation (a replay).", "model": ReservationRead},
+        **problems(
+            401,
+            403,
+            409,
+            422,
+            s409="Short stock (`short_items` names the lines) or a different body for the order.",
+            s422="Unknown, inactive or repeated product, or mixed currencies.",
+        ),
+    },
+)
+async def create_reservation(
+    _: StockReserverDep,
+    data: ReservationCreate,
+    session: SessionDep,
+    settings: SettingsDep,
+    response: Response,
+) -> ReservationRead:
+    """Hold every line or none, in one transaction; idempotent on `order_id`.
+
+    The reservation is `pending` until confirmed; after `CATALOG_RESERVATION_TTL` seconds
+    unconfirmed it expires and the stock returns. All lines must share one currency.
+    """
+    reservation, created = await service.create_reservation(
+        data, ttl_seconds=settings.reservation_ttl, session=session
+    )
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    response.headers["Location"] = f"/catalog/reservations/{reservation.id}"
+    return ReservationRead.model_validate(reservation)
+
+
+@router.get("/{reservation_id}", summary="Get a reservation", responses=problems(401, 403, 404))
+async def get_reservation(_: StockReserverDep, reservation: ReservationDep) -> ReservationRead:
+    """One reservation and its lines."""
+    return ReservationRead.model_validate(reservation)
+
+
+@router.post(
+    "/{reservation_id}/confirm",
+    summary="Confirm a reservation",
+    responses=problems(401, 403, 404, 409, s409="Released or expired."),
+)
+async def confirm_reservation(
+    _: StockReserverDep, reservation: ReservationDep, session: SessionDep
+) -> ReservationRead:
+    """Keep the stock for good; 409 if the reservation was released or has expired."""
+    confirmed = await service.confirm_reservation(reservation.id, session=session)
+    return ReservationRead.model_validate(confirmed)
+
+
+@router.post(
+    "/{reservation_id}/release",
+    summary="Release a reservation",
+    responses=problems(401, 403, 404),
+)
+async def release_reservation(
+    _: StockReserverDep, reservation: ReservationDep, session: SessionDep
+) -> ReservationRead:
+    """Give the stock back, also after confirmation (cancellation); again is a no-op."""
+    released = await service.release_reservation(reservation.id, session=session)
+    return ReservationRead.model_validate(released)

@@ -1,0 +1,216 @@
+"""Reserve, confirm, release and expire stock."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from emporium.catalog.products.models import Product
+from emporium.catalog.reservations.exceptions import (
+    InsufficientStock,
+    ReservationMismatch,
+    ReservationNotFound,
+    ReservationNotPending,
+    UnreservableItems,
+)
+from emporium.catalog.reservations.models import Reservation, ReservationItem, ReservationStatus
+from emporium.catalog.reservations.schemas import ReservationCreate
+from emporium.catalog.reservations.stock import lock_products, restock
+
+HOLDING = (ReservationStatus.PENDING, ReservationStatus.CONFIRMED)
+
+
+async def create_reservation(
+    data: ReservationCreate, *, ttl_seconds: float, session: AsyncSession
+) -> tuple[Reservation, bool]:
+    """Hold every line or none; returns the reservation and whether it was created now.
+
+    A repeat of the same request for an order returns the existing reservation.
+    """
+    _reject_repeated_products(data)
+    inserted = await session.scalar(
+        insert(Reservation)
+        .values(
+            id=uuid.uuid4(),
+            order_id=data.order_id,
+            status=ReservationStatus.PENDING,
+            expires_at=func.now() + timedelta(seconds=ttl_seconds),
+        )
+        .on_conflict_do_nothing(index_elements=[Reservation.order_id])
+        .returning(Reservation.id)
+    )
+    if inserted is None:
+        return await _replay(data, session=session), False
+    products = await lock_products((line.product_id for line in data.items), session=session)
+    _check_reservable(data, products)
+    for position, line in enumerate(data.items):
+        product = products[line.product_id]
+        product.stock -= line.quantity
+        session.add(
+            ReservationItem(
+                reservation_id=inserted,
+                product_id=product.id,
+                position=position,
+                sku=product.sku,
+                name=product.name,
+                quantity=line.quantity,
+                unit_price_cents=product.price_cents,
+                currency=product.currency,
+            )
+        )
+    await session.flush()
+    return await _load(inserted, session=session), True
+
+
+async def get_reservation(reservation_id: uuid.UUID, *, session: AsyncSession) -> Reservation:
+    """The reservation with this id and its lines, or ReservationNotFound."""
+    return await _load(reservation_id, session=session)
+
+
+async def confirm_reservation(reservation_id: uuid.UUID, *, session: AsyncSession) -> Reservation:
+    """Make a pending reservation permanent (confirming twice is a no-op)."""
+    reservation = await _load(reservation_id, session=session, lock=True)
+    if reservation.status is ReservationStatus.CONFIRMED:
+        return reservation
+    if reservation.status is not ReservationStatus.PENDING:
+        raise ReservationNotPending(
+            f"The reservation is {reservation.status.value}; reserve the stock again.",
+            extra={"reservation_status": reservation.status.value},
+        )
+    if reservation.expires_at <= datetime.now(UTC):
+        raise ReservationNotPending(
+            "The reservation has expired; reserve the stock again.",
+            extra={"reservation_status": ReservationStatus.EXPIRED.value},
+        )
+    reservation.status = ReservationStatus.CONFIRMED
+    await session.flush()
+    return await _load(reservation_id, session=session)
+
+
+async def release_reservation(reservation_id: uuid.UUID, *, session: AsyncSession) -> Reservation:
+    """Give the stock back (pending or confirmed); releasing again is a no-op."""
+    reservation = await _load(reservation_id, session=session, lock=True)
+    if reservation.status in HOLDING:
+        await restock(_quantities([reservation]), session=session)
+        reservation.status = ReservationStatus.RELEASED
+        await session.flush()
+    return await _load(reservation_id, session=session)
+
+
+async def expire_due_reservations(*, batch: int, session: AsyncSession) -> int:
+    """Expire up to `batch` overdue pending reservations, skipping rows others hold."""
+    stmt = (
+        select(Reservation)
+        .where(Reservation.status == ReservationStatus.PENDING)
+        .where(Reservation.expires_at <= func.now())
+        .order_by(Reservation.expires_at)
+        .limit(batch)
+        .with_for_update(skip_locked=True, of=Reservation)
+        .execution_options(populate_existing=True)
+    )
+    due = (await session.scalars(stmt)).all()
+    if not due:
+        return 0
+    await restock(_quantities(due), session=session)
+    for reservation in due:
+        reservation.status = ReservationStatus.EXPIRED
+    await session.flush()
+    return len(due)
+
+
+def _quantities(reservations: Iterable[Reservation]) -> Counter[uuid.UUID]:
+    totals: Counter[uuid.UUID] = Counter()
+    for reservation in reservations:
+        for item in reservation.items:
+            totals[item.product_id] += item.quantity
+    return totals
+
+
+def _reject_repeated_products(data: ReservationCreate) -> None:
+    seen: set[uuid.UUID] = set()
+    errors = []
+    for index, line in enumerate(data.items):
+        if line.product_id in seen:
+            errors.append(_error(index, "the product appears on an earlier line; merge them"))
+        seen.add(line.product_id)
+    if errors:
+        raise UnreservableItems(
+            "Each product may appear on one line only.", extra={"errors": errors}
+        )
+
+
+def _check_reservable(data: ReservationCreate, products: dict[uuid.UUID, Product]) -> None:
+    errors = []
+    for index, line in enumerate(data.items):
+        product = products.get(line.product_id)
+        if product is None:
+            errors.append(_error(index, "no such product"))
+        elif not product.active:
+            errors.append(_error(index, "the product is not for sale (inactive)"))
+    if errors:
+        raise UnreservableItems("Some items cannot be reserved.", extra={"errors": errors})
+    currencies = sorted({products[line.product_id].currency for line in data.items})
+    if len(currencies) > 1:
+        detail = f"One reservation holds one currency; these items mix {', '.join(currencies)}."
+        error = {"field": "items", "location": "body", "message": detail, "type": "value_error"}
+        raise UnreservableItems(detail, extra={"errors": [error]})
+    short: list[dict[str, Any]] = [
+        {
+            "product_id": str(line.product_id),
+            "sku": products[line.product_id].sku,
+            "requested": line.quantity,
+            "available": products[line.product_id].stock,
+        }
+        for line in data.items
+        if products[line.product_id].stock < line.quantity
+    ]
+    if short:
+        skus = ", ".join(str(item["sku"]) for item in short)
+        raise InsufficientStock(f"Not enough stock for: {skus}.", extra={"short_items": short})
+
+
+def _error(index: int, message: str) -> dict[str, str]:
+    return {
+        "field": f"items.{index}.product_id",
+        "location": "body",
+        "message": message,
+        "type": "value_error",
+    }
+
+
+async def _replay(data: ReservationCreate, *, session: AsyncSession) -> Reservation:
+    existing = await session.scalar(
+        select(Reservation).where(Reservation.order_id == data.order_id)
+    )
+    assert existing is not None  # the conflicting row is committed: ON CONFLICT waited for it
+    wanted = sorted((line.product_id, line.quantity) for line in data.items)
+    held = sorted((item.product_id, item.quantity) for item in existing.items)
+    if wanted != held:
+        raise ReservationMismatch(
+            f"Order {data.order_id} already has a reservation with different items.",
+            extra={"reservation_id": str(existing.id)},
+        )
+    return existing
+
+
+async def _load(
+    reservation_id: uuid.UUID, *, session: AsyncSession, lock: bool = False
+) -> Reservation:
+    stmt = (
+        select(Reservation)
+        .where(Reservation.id == reservation_id)
+        .execution_options(populate_existing=True)
+    )
+    if lock:
+        stmt = stmt.with_for_update(of=Reservation)
+    reservation = await session.scalar(stmt)
+    if reservation is None:
+        raise ReservationNotFound(f"No reservation has the id {reservation_id}.")
+    return reservation

@@ -1,0 +1,1 @@
+"""The catalog as orders sees it: stock reservations through the gateway."""

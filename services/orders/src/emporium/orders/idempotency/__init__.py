@@ -1,0 +1,1 @@
+"""Idempotency keys: one request body per key and user, one answer replayed forever."""

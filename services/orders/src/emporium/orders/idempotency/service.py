@@ -1,0 +1,117 @@
+"""Claim an idempotency key before doing the work; store the answer when it is done."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from emporium.orders.idempotency.exceptions import IdempotencyKeyInProgress, IdempotencyKeyReused
+from emporium.orders.idempotency.models import IdempotencyRecord
+from emporium.servicekit import Conflict
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """This request owns the key; `order_id` is the id its order will get."""
+
+    record_id: uuid.UUID
+    order_id: uuid.UUID
+
+
+@dataclass(frozen=True, slots=True)
+class Replay:
+    """The key was used before with the same body: answer exactly as then."""
+
+    status: int
+    body: str
+
+
+def fingerprint(payload: Any) -> str:
+    """A stable hash of a JSON-able request payload."""
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+async def claim(
+    *,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    user_id: uuid.UUID,
+    key: str,
+    request_hash: str,
+    lease_seconds: float,
+) -> Claim | Replay:
+    """Take the key in its own committed transaction, or say why not (replay, 409, 422).
+
+    A key whose earlier attempt failed (or whose holder died: its lease ran out) is taken
+    over with a fresh order id, so a retry never reuses a reservation that was released.
+    """
+    now = datetime.now(UTC)
+    locked_until = now + timedelta(seconds=lease_seconds)
+    async with sessionmaker() as session, session.begin():
+        inserted = await session.execute(
+            insert(IdempotencyRecord)
+            .values(
+                id=uuid.uuid4(),
+                user_id=user_id,
+                key=key,
+                request_hash=request_hash,
+                state="processing",
+                order_id=uuid.uuid4(),
+                locked_until=locked_until,
+            )
+            .on_conflict_do_nothing(index_elements=["user_id", "key"])
+            .returning(IdempotencyRecord.id, IdempotencyRecord.order_id)
+        )
+        row = inserted.first()
+        if row is not None:
+            return Claim(record_id=row.id, order_id=row.order_id)
+        record = await session.scalar(
+            select(IdempotencyRecord)
+            .where(IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key)
+            .with_for_update()
+        )
+        if record is None:  # the other request's claim was rolled back just now
+            raise Conflict("Retry this request.", headers={"Retry-After": "1"})
+        if record.request_hash != request_hash:
+            raise IdempotencyKeyReused()
+        if record.state == "completed":
+            assert record.response_status is not None
+            assert record.response_body is not None
+            return Replay(status=record.response_status, body=record.response_body)
+        if record.state == "processing" and record.locked_until > now:
+            raise IdempotencyKeyInProgress()
+        record.state = "processing"
+        record.order_id = uuid.uuid4()
+        record.locked_until = locked_until
+        return Claim(record_id=record.id, order_id=record.order_id)
+
+
+async def complete(*, session: AsyncSession, claim: Claim, status: int, body: str) -> None:
+    """Store the answer (in the caller's transaction, next to the order it describes)."""
+    await session.execute(
+        update(IdempotencyRecord)
+        .where(IdempotencyRecord.id == claim.record_id)
+        .values(state="completed", response_status=status, response_body=body)
+    )
+
+
+async def give_up(*, sessionmaker: async_sessionmaker[AsyncSession], claim: Claim) -> None:
+    """No order came of this attempt: let a retry with the same key and body try again."""
+    async with sessionmaker() as session, session.begin():
+        await session.execute(
+            update(IdempotencyRecord)
+            .where(
+                IdempotencyRecord.id == claim.record_id,
+                IdempotencyRecord.order_id == claim.order_id,
+                IdempotencyRecord.state == "processing",
+            )
+            .values(state="failed", locked_until=datetime.now(UTC))
+        )

@@ -1,0 +1,7 @@
+"""Every orders table, imported so that `Base.metadata` knows them all."""
+
+from emporium.orders.database import Base
+from emporium.orders.idempotency.models import IdempotencyRecord
+from emporium.orders.orders.models import Order, OrderLine
+
+__all__ = ["Base", "IdempotencyRecord", "Order", "OrderLine"]

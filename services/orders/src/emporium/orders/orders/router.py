@@ -1,0 +1,121 @@
+"""Order routes."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Security
+from fastapi.responses import Response
+
+from emporium.orders.idempotency.dependencies import IdempotencyKeyDep
+from emporium.orders.orders import placement, service
+from emporium.orders.orders.dependencies import (
+    CatalogClientDep,
+    ManagerDep,
+    SessionFactoryDep,
+    SettingsDep,
+    VisibleOrderDep,
+)
+from emporium.orders.orders.models import OrderStatus
+from emporium.orders.orders.schemas import OrderCreate, OrderPage, OrderRead
+from emporium.servicekit import PrincipalDep, SessionDep, get_principal
+
+router = APIRouter(prefix="/orders", tags=["orders"], dependencies=[Security(get_principal)])
+
+_PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
+_PLACE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"description": "The Idempotency-Key header is missing or malformed", **_PROBLEM},
+    409: {"description": "Not enough stock (`short_items`), or the key is in use", **_PROBLEM},
+    422: {
+        "description": "Invalid body, unknown product, or key reused with another body",
+        **_PROBLEM,
+    },
+    503: {"description": "The catalog is unavailable; retry after `Retry-After`", **_PROBLEM},
+}
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=OrderRead,
+    summary="Place an order",
+    responses=_PLACE_RESPONSES,
+)
+async def place_order(
+    payload: OrderCreate,
+    key: IdempotencyKeyDep,
+    principal: PrincipalDep,
+    sessionmaker: SessionFactoryDep,
+    catalog: CatalogClientDep,
+    settings: SettingsDep,
+) -> Response:
+    """Reserve the stock, store the order and confirm it; a retried key replays the answer."""
+    answer, replayed = await placement.place_order(
+        sessionmaker=sessionmaker,
+        catalog=catalog,
+        user_id=service.user_id_of(principal),
+        key=key,
+        payload=payload,
+        lease_seconds=settings.idempotency_lease_seconds,
+    )
+    headers = {"Idempotent-Replayed": "true" if replayed else "false"}
+    if answer.status == placement.CREATED:
+        order_id = json.loads(answer.body)["id"]
+        headers["Location"] = f"/orders/{order_id}"
+    return Response(
+        answer.body, status_code=answer.status, media_type="application/json", headers=headers
+    )
+
+
+@router.get("", summary="List orders")
+async def list_orders(
+    session: SessionDep,
+    principal: PrincipalDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    status: Annotated[OrderStatus | None, Query()] = None,
+    user_id: Annotated[
+        uuid.UUID | None, Query(description="Another user's orders (needs orders:read:all)")
+    ] = None,
+) -> OrderPage:
+    """The caller's orders, newest first; everyone's with the orders:read:all scope."""
+    rows, next_cursor = await service.list_orders(
+        session=session,
+        principal=principal,
+        limit=limit,
+        cursor=cursor,
+        status=status,
+        user_id=user_id,
+    )
+    return OrderPage(items=[OrderRead.model_validate(r) for r in rows], next_cursor=next_cursor)
+
+
+@router.get("/{order_id}", summary="Get an order", responses={404: _PROBLEM})
+async def get_order(order: VisibleOrderDep) -> OrderRead:
+    """One order; another customer's order is 404."""
+    return OrderRead.model_validate(order)
+
+
+@router.post("/{order_id}/cancel", summary="Cancel an order", responses={409: _PROBLEM})
+async def cancel_order(
+    order: VisibleOrderDep, session: SessionDep, catalog: CatalogClientDep, principal: PrincipalDep
+) -> OrderRead:
+    """Cancel a confirmed order and give its stock back to the catalog."""
+    cancelled = await service.cancel_order(
+        session=session, catalog=catalog, order=order, principal=principal
+    )
+    return OrderRead.model_validate(cancelled)
+
+
+@router.post("/{order_id}/ship", summary="Ship an order", responses={409: _PROBLEM})
+async def ship_order(order: VisibleOrderDep, session: SessionDep, _: ManagerDep) -> OrderRead:
+    """Mark a confirmed order as shipped (needs orders:manage)."""
+    return OrderRead.model_validate(await service.ship_order(session=session, order=order))
+
+
+@router.post("/{order_id}/deliver", summary="Deliver an order", responses={409: _PROBLEM})
+async def deliver_order(order: VisibleOrderDep, session: SessionDep, _: ManagerDep) -> OrderRead:
+    """Mark a shipped order as delivered (needs orders:manage)."""
+    return OrderRead.model_validate(await service.deliver_order(session=session, order=order))

@@ -1,0 +1,139 @@
+"""Reading orders and moving them through their life (ship, deliver, cancel)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import Select, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from emporium.orders.catalog.client import CatalogClient
+from emporium.orders.orders.exceptions import InvalidTransition, OrderNotFound
+from emporium.orders.orders.models import Order, OrderStatus
+from emporium.servicekit import Forbidden, InvalidInput, Principal
+
+READ_ALL = "orders:read:all"
+MANAGE = "orders:manage"
+
+# Moves a caller may ask for; pending → confirmed happens only inside order placement.
+TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
+    OrderStatus.PENDING: frozenset(),
+    OrderStatus.CONFIRMED: frozenset({OrderStatus.SHIPPED, OrderStatus.CANCELLED}),
+    OrderStatus.SHIPPED: frozenset({OrderStatus.DELIVERED}),
+    OrderStatus.DELIVERED: frozenset(),
+    OrderStatus.CANCELLED: frozenset(),
+}
+
+
+def user_id_of(principal: Principal) -> uuid.UUID:
+    """The caller's user id; service clients and odd subjects cannot own orders."""
+    try:
+        return uuid.UUID(principal.subject)
+    except ValueError:
+        raise Forbidden("Only user accounts can place or own orders.") from None
+
+
+async def get_visible_order(
+    *, session: AsyncSession, order_id: uuid.UUID, principal: Principal
+) -> Order:
+    """The order if the caller owns it or may read all orders; 404 otherwise (never 403)."""
+    order = await session.get(Order, order_id)
+    if order is None or order.status == OrderStatus.PENDING.value:
+        raise OrderNotFound(order_id)
+    if not principal.has_scopes(READ_ALL) and str(order.user_id) != principal.subject:
+        raise OrderNotFound(order_id)
+    return order
+
+
+def encode_cursor(order: Order) -> str:
+    """An opaque cursor pointing just after `order` in newest-first order."""
+    raw = f"{order.created_at.isoformat()}|{order.id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+    """The (created_at, id) position a cursor points after, or a 422 problem."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        created_at, order_id = raw.split("|")
+        return datetime.fromisoformat(created_at), uuid.UUID(order_id)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise InvalidInput(
+            "The cursor is not valid; use next_cursor from a previous page.",
+            extra={"errors": [{"field": "cursor", "location": "query", "message": "invalid"}]},
+        ) from None
+
+
+async def list_orders(
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    limit: int,
+    cursor: str | None,
+    status: OrderStatus | None,
+    user_id: uuid.UUID | None,
+) -> tuple[Sequence[Order], str | None]:
+    """A page of orders, newest first: the caller's own, or anyone's with orders:read:all."""
+    stmt: Select[Order] = select(Order).where(Order.status != OrderStatus.PENDING.value)
+    if principal.has_scopes(READ_ALL):
+        if user_id is not None:
+            stmt = stmt.where(Order.user_id == user_id)
+    else:
+        own = user_id_of(principal)
+        if user_id is not None and user_id != own:
+            raise Forbidden(
+                "Filtering by another user's id needs the orders:read:all scope.",
+                extra={"required_scopes": [READ_ALL]},
+            )
+        stmt = stmt.where(Order.user_id == own)
+    if status is not None:
+        stmt = stmt.where(Order.status == status.value)
+    if cursor is not None:
+        stmt = stmt.where(tuple_(Order.created_at, Order.id) < tuple_(*decode_cursor(cursor)))
+    stmt = stmt.order_by(Order.created_at.desc(), Order.id.desc()).limit(limit + 1)
+    rows = (await session.scalars(stmt)).all()
+    if len(rows) > limit:
+        return rows[:limit], encode_cursor(rows[limit - 1])
+    return rows, None
+
+
+async def _move(session: AsyncSession, order: Order, target: OrderStatus) -> Order:
+    await session.refresh(order, with_for_update=True)
+    current = OrderStatus(order.status)
+    if target not in TRANSITIONS[current]:
+        raise InvalidTransition(current.value, target.value)
+    return order
+
+
+async def _save(session: AsyncSession, order: Order, target: OrderStatus) -> Order:
+    order.status = target.value
+    await session.flush()
+    await session.refresh(order)
+    return order
+
+
+async def ship_order(*, session: AsyncSession, order: Order) -> Order:
+    """confirmed → shipped."""
+    await _move(session, order, OrderStatus.SHIPPED)
+    return await _save(session, order, OrderStatus.SHIPPED)
+
+
+async def deliver_order(*, session: AsyncSession, order: Order) -> Order:
+    """shipped → delivered."""
+    await _move(session, order, OrderStatus.DELIVERED)
+    return await _save(session, order, OrderStatus.DELIVERED)
+
+
+async def cancel_order(
+    *, session: AsyncSession, catalog: CatalogClient, order: Order, principal: Principal
+) -> Order:
+    """confirmed → cancelled by its owner (or a manager), giving the stock back first."""
+    if str(order.user_id) != principal.subject and not principal.has_scopes(MANAGE):
+        raise Forbidden("Only the customer who placed the order (or staff) can cancel it.")
+    await _move(session, order, OrderStatus.CANCELLED)
+    await catalog.release(order.reservation_id)
+    return await _save(session, order, OrderStatus.CANCELLED)

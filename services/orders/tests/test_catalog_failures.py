@@ -1,0 +1,157 @@
+"""When the catalog is down, slow or failing: 503 fast, nothing stored, stock given back."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Callable
+
+import asyncpg
+import httpx
+from jose import jwt
+
+from .catalog_double import CatalogDouble, closed_port_url
+from .conftest import AppFactory, key, order_body
+
+Customer = Callable[[], dict[str, str]]
+
+
+async def test_unreachable_catalog_is_503_with_retry_after_and_no_order(
+    make_client: AppFactory, catalog: CatalogDouble, customer: Customer, db: asyncpg.Connection
+) -> None:
+    product = catalog.add_product(stock=4)
+    headers = {**customer(), **key()}
+    async with make_client(gateway_url=closed_port_url()) as client:
+        started = time.monotonic()
+        response = await client.post("/orders", json=order_body((product, 1)), headers=headers)
+        elapsed = time.monotonic() - started
+
+    assert response.status_code == 503
+    assert response.headers["content-type"] == "application/problem+json"
+    assert int(response.headers["retry-after"]) >= 1
+    assert elapsed < 1.0
+    user_id = _user_of(headers)
+    assert await db.fetchval("SELECT count(*) FROM customer_order WHERE user_id = $1", user_id) == 0
+    assert catalog.products[product].stock == 4
+
+    async with make_client() as client:  # the catalog is back: the same key now succeeds
+        retry = await client.post("/orders", json=order_body((product, 1)), headers=headers)
+    assert retry.status_code == 201
+    assert catalog.products[product].stock == 3
+
+
+async def test_slow_catalog_is_503_within_the_timeout(
+    make_client: AppFactory, catalog: CatalogDouble, customer: Customer, db: asyncpg.Connection
+) -> None:
+    product = catalog.add_product(stock=4)
+    headers = {**customer(), **key()}
+    catalog.delay_seconds = 2.0
+    async with make_client(catalog_timeout_seconds=0.5) as client:
+        await client.get("/orders", headers=headers)  # a warm connection pool, as in service
+        started = time.monotonic()
+        response = await client.post("/orders", json=order_body((product, 1)), headers=headers)
+        elapsed = time.monotonic() - started
+
+    assert response.status_code == 503
+    assert "retry-after" in response.headers
+    assert elapsed < 1.0
+    user_id = _user_of(headers)
+    assert await db.fetchval("SELECT count(*) FROM customer_order WHERE user_id = $1", user_id) == 0
+
+
+async def test_open_circuit_answers_without_calling_the_catalog(
+    make_client: AppFactory, catalog: CatalogDouble, customer: Customer
+) -> None:
+    product = catalog.add_product(stock=10)
+    catalog.delay_seconds = 2.0
+    async with make_client(catalog_timeout_seconds=0.6, catalog_breaker_failures=2) as client:
+        for _ in range(2):
+            failed = await client.post(
+                "/orders", json=order_body((product, 1)), headers={**customer(), **key()}
+            )
+            assert failed.status_code == 503
+        calls = len(catalog.seen_headers)
+
+        started = time.monotonic()
+        response = await client.post(
+            "/orders", json=order_body((product, 1)), headers={**customer(), **key()}
+        )
+
+        assert time.monotonic() - started < 0.3
+        assert response.status_code == 503
+        assert "circuit" in response.json()["detail"]
+        assert int(response.headers["retry-after"]) >= 1
+        assert len(catalog.seen_headers) == calls
+
+
+async def test_circuit_closes_again_when_the_catalog_recovers(
+    make_client: AppFactory, catalog: CatalogDouble, customer: Customer
+) -> None:
+    product = catalog.add_product(stock=10)
+    catalog.delay_seconds = 1.0
+    async with make_client(
+        catalog_timeout_seconds=0.2, catalog_breaker_failures=1, catalog_breaker_reset_seconds=0.3
+    ) as client:
+        failed = await client.post(
+            "/orders", json=order_body((product, 1)), headers={**customer(), **key()}
+        )
+        assert failed.status_code == 503
+        catalog.reset_faults()
+        await asyncio.sleep(0.35)
+        response = await client.post(
+            "/orders", json=order_body((product, 1)), headers={**customer(), **key()}
+        )
+    assert response.status_code == 201
+
+
+async def test_failed_confirm_releases_the_reservation_and_removes_the_order(
+    client: httpx.AsyncClient, catalog: CatalogDouble, customer: Customer, db: asyncpg.Connection
+) -> None:
+    product = catalog.add_product(stock=3)
+    headers = {**customer(), **key()}
+    catalog.fail_confirm = True
+
+    response = await client.post("/orders", json=order_body((product, 2)), headers=headers)
+
+    assert response.status_code == 502
+    assert catalog.products[product].stock == 3
+    released = [r for r in catalog.reservations.values() if r.lines == [(product, 2)]]
+    assert [r.status for r in released] == ["released"]
+    assert (
+        await db.fetchval(
+            "SELECT count(*) FROM customer_order WHERE user_id = $1", _user_of(headers)
+        )
+        == 0
+    )
+
+    catalog.reset_faults()
+    retry = await client.post("/orders", json=order_body((product, 2)), headers=headers)
+    assert retry.status_code == 201
+    assert catalog.products[product].stock == 1
+
+
+async def test_failure_storing_the_order_releases_the_reservation(
+    client: httpx.AsyncClient, catalog: CatalogDouble, customer: Customer, db: asyncpg.Connection
+) -> None:
+    # The catalog's name is longer than the order line's column: the INSERT really fails.
+    product = catalog.add_product(stock=3, name="x" * 300)
+    headers = {**customer(), **key()}
+
+    response = await client.post("/orders", json=order_body((product, 1)), headers=headers)
+
+    assert response.status_code == 500
+    assert catalog.products[product].stock == 3
+    assert [r.status for r in catalog.reservations.values() if r.lines == [(product, 1)]] == [
+        "released"
+    ]
+    assert (
+        await db.fetchval(
+            "SELECT count(*) FROM customer_order WHERE user_id = $1", _user_of(headers)
+        )
+        == 0
+    )
+
+
+def _user_of(headers: dict[str, str]) -> uuid.UUID:
+    return uuid.UUID(jwt.get_unverified_claims(headers["Authorization"].split()[1])["sub"])

@@ -1,0 +1,169 @@
+"""Reading orders (own vs all, pagination) and moving them through their statuses."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from .catalog_double import CatalogDouble, closed_port_url
+from .conftest import AppFactory, key, order_body
+
+Customer = Callable[[], dict[str, str]]
+
+
+async def _place(
+    client: httpx.AsyncClient, catalog: CatalogDouble, headers: dict[str, str], quantity: int = 1
+) -> dict[str, Any]:
+    product = catalog.add_product(stock=10)
+    response = await client.post(
+        "/orders", json=order_body((product, quantity)), headers={**headers, **key()}
+    )
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
+async def test_customers_see_only_their_own_orders_newest_first_page_by_page(
+    client: httpx.AsyncClient, catalog: CatalogDouble, customer: Customer
+) -> None:
+    alice, bob = customer(), customer()
+    placed = [await _place(client, catalog, alice) for _ in range(5)]
+    await _place(client, catalog, bob)
+
+    seen: list[str] = []
+    cursor: str | None = None
+    while True:
+        params: dict[str, Any] = {"limit": 2, **({"cursor": cursor} if cursor else {})}
+        page = (await client.get("/orders", params=params, headers=alice)).json()
+        seen += [o["id"] for o in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+
+    assert seen == [o["id"] for o in reversed(placed)]
+
+
+async def test_another_customers_order_is_404(
+    client: httpx.AsyncClient, catalog: CatalogDouble, customer: Customer
+) -> None:
+    alice, bob = customer(), customer()
+    order = await _place(client, catalog, alice)
+
+    assert (await client.get(f"/orders/{order['id']}", headers=alice)).status_code == 200
+    response = await client.get(f"/orders/{order['id']}", headers=bob)
+    assert response.status_code == 404
+    assert (await client.post(f"/orders/{order['id']}/cancel", headers=bob)).status_code == 404
+    assert (await client.get(f"/orders/{uuid.uuid4()}", headers=alice)).status_code == 404
+
+
+async def test_read_all_scope_lists_everyone_filtered_by_user_and_status(
+    client: httpx.AsyncClient,
+    catalog: CatalogDouble,
+    customer: Customer,
+    staff_headers: dict[str, str],
+) -> None:
+    alice = customer()
+    first = await _place(client, catalog, alice)
+    second = await _place(client, catalog, alice)
+    await client.post(f"/orders/{second['id']}/cancel", headers=alice)
+
+    by_user = await client.get(
+        "/orders", params={"user_id": first["user_id"]}, headers=staff_headers
+    )
+    assert [o["id"] for o in by_user.json()["items"]] == [second["id"], first["id"]]
+    cancelled = await client.get(
+        "/orders",
+        params={"user_id": first["user_id"], "status": "cancelled"},
+        headers=staff_headers,
+    )
+    assert [o["id"] for o in cancelled.json()["items"]] == [second["id"]]
+    assert (await client.get(f"/orders/{first['id']}", headers=staff_headers)).status_code == 200
+
+
+async def test_customer_cannot_filter_by_another_user(
+    client: httpx.AsyncClient, customer: Customer
+) -> None:
+    response = await client.get(
+        "/orders", params={"user_id": str(uuid.uuid4())}, headers=customer()
+    )
+    assert response.status_code == 403
+
+
+async def test_bad_cursor_is_422(client: httpx.AsyncClient, customer: Customer) -> None:
+    response = await client.get("/orders", params={"cursor": "not-a-cursor"}, headers=customer())
+    assert response.status_code == 422
+
+
+async def test_cancel_gives_the_stock_back_and_cannot_happen_twice(
+    client: httpx.AsyncClient, catalog: CatalogDouble, customer: Customer
+) -> None:
+    alice = customer()
+    product = catalog.add_product(stock=4)
+    placed = await client.post("/orders", json=order_body((product, 3)), headers={**alice, **key()})
+    order_id = placed.json()["id"]
+    assert catalog.products[product].stock == 1
+
+    cancelled = await client.post(f"/orders/{order_id}/cancel", headers=alice)
+
+    assert cancelled.status_code == 200
+    assert cancelled.json()["status"] == "cancelled"
+    assert catalog.products[product].stock == 4
+    again = await client.post(f"/orders/{order_id}/cancel", headers=alice)
+    assert again.status_code == 409
+    assert again.json()["detail"] == "The order cannot go from cancelled to cancelled."
+    assert catalog.products[product].stock == 4
+
+
+async def test_ship_and_deliver_need_orders_manage(
+    client: httpx.AsyncClient,
+    catalog: CatalogDouble,
+    customer: Customer,
+    staff_headers: dict[str, str],
+) -> None:
+    alice = customer()
+    order = await _place(client, catalog, alice)
+    assert (await client.post(f"/orders/{order['id']}/ship", headers=alice)).status_code == 403
+
+    shipped = await client.post(f"/orders/{order['id']}/ship", headers=staff_headers)
+    assert shipped.status_code == 200
+    assert shipped.json()["status"] == "shipped"
+    delivered = await client.post(f"/orders/{order['id']}/deliver", headers=staff_headers)
+    assert delivered.json()["status"] == "delivered"
+    assert (await client.get(f"/orders/{order['id']}", headers=alice)).json()[
+        "status"
+    ] == "delivered"
+
+
+async def test_invalid_transitions_say_from_and_to(
+    client: httpx.AsyncClient,
+    catalog: CatalogDouble,
+    customer: Customer,
+    staff_headers: dict[str, str],
+) -> None:
+    alice = customer()
+    order = await _place(client, catalog, alice)
+
+    early = await client.post(f"/orders/{order['id']}/deliver", headers=staff_headers)
+    assert early.status_code == 409
+    assert early.json()["from_status"] == "confirmed"
+    assert early.json()["to_status"] == "delivered"
+
+    await client.post(f"/orders/{order['id']}/ship", headers=staff_headers)
+    late = await client.post(f"/orders/{order['id']}/cancel", headers=alice)
+    assert late.status_code == 409
+    assert late.json()["detail"] == "The order cannot go from shipped to cancelled."
+
+
+async def test_cancel_with_the_catalog_down_is_503_and_keeps_the_order(
+    make_client: AppFactory, client: httpx.AsyncClient, catalog: CatalogDouble, customer: Customer
+) -> None:
+    alice = customer()
+    order = await _place(client, catalog, alice)
+    async with make_client(gateway_url=closed_port_url()) as down:
+        response = await down.post(f"/orders/{order['id']}/cancel", headers=alice)
+    assert response.status_code == 503
+    assert (await client.get(f"/orders/{order['id']}", headers=alice)).json()[
+        "status"
+    ] == "confirmed"

@@ -1,0 +1,48 @@
+"""The system under test, booted by the suite or reached at EMPORIUM_BASE_URL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from emporium.devstack import Stack
+
+
+class System:
+    """The system under test: booted here (local) or already deployed (EMPORIUM_BASE_URL)."""
+
+    def __init__(self, base_url: str, stack: Stack | None, admin: tuple[str, str]) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.stack = stack
+        self.admin = admin
+
+    @property
+    def is_local(self) -> bool:
+        """True when this suite booted the system and may stop parts of it."""
+        return self.stack is not None
+
+    def _local(self) -> Stack:
+        if self.stack is None:
+            pytest.skip("needs a system booted by the suite (EMPORIUM_BASE_URL is set)")
+        return self.stack
+
+    def service_url(self, name: str) -> str:
+        """Direct URL of one part (local only)."""
+        return self._local().config.url(name)
+
+    def database_url(self, name: str) -> str:
+        """Database URL of one service (local only)."""
+        return self._local().database_url(name)
+
+    def log_path(self, name: str) -> Path:
+        """Log file of one part (local only)."""
+        return self._local().data_dir / "logs" / f"{name}.log"
+
+    async def stop_service(self, name: str) -> None:
+        """Stop one part (local only)."""
+        await self._local().stop_service(name)
+
+    async def start_service(self, name: str) -> None:
+        """Start one stopped part again and wait until it is ready (local only)."""
+        await self._local().start_service(name)
