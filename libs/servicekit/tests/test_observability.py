@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime
+
 import httpx
+import pytest
 from fastapi import FastAPI
 
 from emporium.servicekit import create_app
 from emporium.servicekit.testing import app_client
 
-from .conftest import DemoSettings
+from .conftest import DemoSettings, demo_router
 
 
 async def test_request_id_is_echoed(client: httpx.AsyncClient) -> None:
@@ -67,3 +71,23 @@ async def test_unreachable_database_is_a_503_problem(demo_database_url: str) -> 
         response = await client.get("/demo/notes/x")
     assert response.status_code == 503
     assert response.headers["retry-after"]
+
+
+async def test_access_log_is_one_json_line_with_the_request_id(
+    demo_database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    app = create_app(DemoSettings(database_url=demo_database_url), routers=[demo_router()])
+    async with app_client(app) as client:
+        capsys.readouterr()
+        await client.get("/demo/notes/absent", headers={"X-Request-ID": "rid-log-1"})
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line]
+    access = [line for line in lines if line["logger"] == "emporium.access"]
+    assert len(access) == 1
+    entry = access[0]
+    assert entry["request_id"] == "rid-log-1"
+    assert entry["service"] == "demo"
+    assert entry["route"] == "/demo/notes/{body}"
+    assert entry["status"] == 404
+    logged_at = datetime.fromisoformat(entry["ts"])
+    assert logged_at.tzinfo is not None
+    assert abs((datetime.now(UTC) - logged_at).total_seconds()) < 60

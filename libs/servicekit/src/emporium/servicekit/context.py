@@ -45,7 +45,8 @@ def child_traceparent(value: str | None) -> str:
     match = _TRACEPARENT_RE.match(value or "")
     if match and match.group(1) != "0" * 32:
         return f"00-{match.group(1)}-{secrets.token_hex(8)}-{match.group(3)}"
-    return f"00-{secrets.token_hex(16)}-{secrets.token_hex(8)}-01"
+    ids = secrets.token_hex(24)  # trace id and span id from one read of the OS's randomness
+    return f"00-{ids[:32]}-{ids[32:]}-01"
 
 
 def propagation_headers() -> dict[str, str]:
