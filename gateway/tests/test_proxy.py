@@ -189,3 +189,27 @@ async def test_gateway_metrics_count_proxied_requests(client: httpx.AsyncClient)
     await client.get("/catalog/products")
     metrics = (await client.get("/metrics")).text
     assert re.search(r'http_requests_total\{[^}]*route="/catalog/\*\*"[^}]*\} \d', metrics)
+
+
+async def test_upstream_gets_the_clients_headers_plus_only_the_gateways_own(
+    client: httpx.AsyncClient,
+) -> None:
+    response = await client.post(
+        "/catalog/products",
+        content=b"raw bytes, no content type",
+        headers={"Accept-Encoding": "identity", "User-Agent": "probe/1", "X-Custom": "1"},
+    )
+    seen = response.json()["headers"]
+    sent = {name.lower() for name in response.request.headers}
+    gateway_sets = {
+        "host",
+        "x-request-id",
+        "traceparent",
+        "x-forwarded-for",
+        "x-forwarded-proto",
+        "x-forwarded-host",
+    }
+    assert set(seen) == (sent - {"connection"}) | gateway_sets
+    assert seen["accept-encoding"] == "identity"
+    assert seen["user-agent"] == "probe/1"
+    assert "content-type" not in seen
