@@ -3,7 +3,10 @@
 bench-gateway: $(STAMP) ## benchmark the gateway against direct and nginx (installs nginx, wrk)
 	$(PY) -m bench.gateway
 
+bench-catalog: $(STAMP) ## time every product listing on 100k products (database and HTTP)
+	$(PY) -m bench.catalog
+
 gateway-assets: ## refresh the pinned Swagger UI / ReDoc files the gateway serves (npm pack)
 	gateway/scripts/refresh-docs-assets.sh
 
-.PHONY: bench-gateway gateway-assets
+.PHONY: bench-gateway bench-catalog gateway-assets
