@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
 import uuid
 from pathlib import Path
 
@@ -54,6 +55,29 @@ async def test_invalid_token_is_refused_before_any_upstream_call(
     assert response.headers["content-type"] == "application/problem+json"
     assert response.headers["www-authenticate"].startswith('Bearer realm="emporium"')
     assert 'error="invalid_token"' in response.headers["www-authenticate"]
+    assert not await _reached(echo, rid)
+
+
+async def test_unreachable_signing_keys_are_a_503_not_a_401(
+    start_gateway: StartGateway, token_factory: TokenFactory, echo: ServerProcess
+) -> None:
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()  # nothing listens there: auth's JWKS is out of reach
+    keyless = await start_gateway(
+        "keyless", GATEWAY_JWKS_URL=f"http://127.0.0.1:{port}/.well-known/jwks.json"
+    )
+    rid = f"keyless-{uuid.uuid4().hex}"
+    async with httpx.AsyncClient(base_url=keyless.url) as client:
+        response = await client.get(
+            "/orders",
+            headers={"Authorization": f"Bearer {token_factory.issue()}", "X-Request-ID": rid},
+        )
+    assert response.status_code == 503
+    assert response.headers["content-type"] == "application/problem+json"
+    assert int(response.headers["retry-after"]) >= 1
+    assert "signing keys could not be fetched" in response.json()["detail"]
     assert not await _reached(echo, rid)
 
 

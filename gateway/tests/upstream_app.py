@@ -20,6 +20,7 @@ JWKS = os.environ.get("FAKE_JWKS", '{"keys": []}')
 OPENAPI = os.environ.get("FAKE_OPENAPI")
 READY_FILE = os.environ.get("FAKE_NOT_READY_FILE")
 SEEN: set[str] = set()  # request ids that reached this upstream
+RECEIVED: dict[str, int] = {}  # body bytes received so far, by request id
 
 
 async def _json(
@@ -61,6 +62,8 @@ async def app(scope: Scope, receive: Receive, send: Send) -> None:
         await _json(send, 200 if ready else 503, {"status": "ready" if ready else "not ready"})
     elif path == "/__seen":
         await _json(send, 200 if query.get("rid") in SEEN else 404, {})
+    elif path == "/__received":
+        await _json(send, 200, {"bytes": RECEIVED.get(query.get("rid", ""), 0)})
     elif path == "/.well-known/jwks.json":
         await _json(send, 200, json.loads(JWKS))
     elif path == "/openapi.json" and OPENAPI:
@@ -98,6 +101,7 @@ async def app(scope: Scope, receive: Receive, send: Send) -> None:
         )
     else:
         # Echo: consume the body as it arrives and report what we saw.
+        rid = dict(scope["headers"]).get(b"x-request-id", b"").decode()
         size = 0
         chunks = 0
         digest = 0
@@ -107,6 +111,8 @@ async def app(scope: Scope, receive: Receive, send: Send) -> None:
             body: bytes = message.get("body", b"")
             size += len(body)
             chunks += 1 if body else 0
+            if rid:
+                RECEIVED[rid] = size
             for b in body[:16]:
                 digest = (digest * 31 + b) % 1_000_003
             more = message.get("more_body", False)

@@ -42,6 +42,11 @@ def demo_router() -> APIRouter:
             raise Conflict("the note conflicts", extra={"body": note.body})
         return {"body": note.body}
 
+    @router.get("/slow")
+    async def slow(seconds: float, session: SessionDep) -> dict[str, str]:
+        await session.execute(text("SELECT pg_sleep(:s)"), {"s": seconds})
+        return {"slept": str(seconds)}
+
     @router.get("/notes/{body}")
     async def read_note(body: str, session: SessionDep) -> dict[str, str]:
         found = await session.scalar(text("SELECT body FROM note WHERE body = :b"), {"b": body})

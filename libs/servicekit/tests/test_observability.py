@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime
 
 import httpx
 import pytest
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 
 from emporium.servicekit import create_app
 from emporium.servicekit.testing import app_client
@@ -71,6 +72,31 @@ async def test_unreachable_database_is_a_503_problem(demo_database_url: str) -> 
         response = await client.get("/demo/notes/x")
     assert response.status_code == 503
     assert response.headers["retry-after"]
+
+
+async def test_a_statement_over_its_time_limit_is_a_503_problem(demo_database_url: str) -> None:
+    settings = DemoSettings(database_url=demo_database_url, db_statement_timeout_ms=200)
+    async with app_client(create_app(settings, routers=[demo_router()])) as client:
+        response = await client.get("/demo/slow", params={"seconds": 3})
+        assert response.status_code == 503, response.text
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.json()["type"].endswith("dependency-timeout")
+        assert response.headers["retry-after"]
+        assert (await client.get("/demo/slow", params={"seconds": 0})).status_code == 200
+
+
+async def test_a_dependency_timeout_is_a_503_problem_not_a_500() -> None:
+    router = APIRouter()
+
+    @router.get("/stuck")
+    async def stuck() -> None:
+        await asyncio.wait_for(asyncio.Event().wait(), 0.01)
+
+    settings = DemoSettings(database_url="postgresql://postgres@127.0.0.1:1/unused")
+    async with app_client(create_app(settings, routers=[router])) as client:
+        response = await client.get("/stuck")
+    assert response.status_code == 503
+    assert response.json()["type"].endswith("dependency-timeout")
 
 
 async def test_access_log_is_one_json_line_with_the_request_id(

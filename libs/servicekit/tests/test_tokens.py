@@ -26,6 +26,7 @@ from starlette.routing import Route
 
 from emporium.servicekit import (
     JWKSCache,
+    KeySetUnavailable,
     KeyUnavailable,
     PrincipalDep,
     ServiceSettings,
@@ -210,10 +211,13 @@ class JWKSServer:
     def __init__(self) -> None:
         self.keys: list[dict[str, Any]] = []
         self.requests = 0
+        self.fail = False  # answer 503, as an auth service in trouble would
         self.url = ""
 
     async def _jwks(self, request: Request) -> JSONResponse:
         self.requests += 1
+        if self.fail:
+            return JSONResponse({"detail": "down"}, status_code=503)
         return JSONResponse({"keys": self.keys})
 
     @asynccontextmanager
@@ -301,14 +305,14 @@ async def test_jwks_cache_ignores_keys_that_cannot_verify_rs256(jwks_server: JWK
                 await cache.get_key(kid)
 
 
-async def test_unreachable_jwks_means_401_not_500() -> None:
+async def test_unreachable_jwks_is_a_503_with_retry_after_not_a_401() -> None:
     factory = TokenFactory()
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     sock.close()  # nothing listens on this port now
     async with httpx.AsyncClient(timeout=2) as http:
-        cache = JWKSCache(f"http://127.0.0.1:{port}/jwks.json", http, min_interval=0)
+        cache = JWKSCache(f"http://127.0.0.1:{port}/jwks.json", http, min_interval=5)
         app = create_app(
             GuardedSettings(log_json=False), routers=[guarded_router()], key_provider=cache
         )
@@ -316,5 +320,24 @@ async def test_unreachable_jwks_means_401_not_500() -> None:
             response = await client.get(
                 "/guarded/whoami", headers={"Authorization": f"Bearer {factory.issue()}"}
             )
-    assert response.status_code == 401
-    assert 'error="invalid_token"' in response.headers["www-authenticate"]
+    # The token may be valid: a 401 would make clients throw it away for our outage.
+    assert response.status_code == 503
+    assert response.headers["content-type"] == "application/problem+json"
+    assert 1 <= int(response.headers["retry-after"]) <= 5
+    assert "signing keys could not be fetched" in response.json()["detail"]
+    assert "www-authenticate" not in response.headers
+
+
+async def test_key_set_outage_then_recovery(jwks_server: JWKSServer) -> None:
+    factory = TokenFactory()
+    jwks_server.keys = []
+    jwks_server.fail = True
+    async with httpx.AsyncClient() as http:
+        cache = JWKSCache(jwks_server.url, http, min_interval=0)
+        with pytest.raises(KeySetUnavailable):
+            await cache.get_key(factory.kid)
+        jwks_server.fail = False
+        jwks_server.keys = [factory.public_jwk]
+        assert (await cache.get_key(factory.kid))["kid"] == factory.kid
+        with pytest.raises(KeyUnavailable):
+            await cache.get_key("someone-elses-kid")

@@ -132,18 +132,27 @@ async def test_passwords_are_never_logged(
     new_email: Callable[[str], str],
     login: Callable[..., Awaitable[Any]],
     caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     email = new_email("log")
     password = "secret-" + uuid.uuid4().hex
     caplog.set_level(logging.DEBUG)
-    await client.post(
+    registered = await client.post(
         "/auth/register", json={"email": email, "password": password, "full_name": "L"}
     )
+    assert registered.status_code == 201, registered.text
+    assert password not in registered.text
     await login(email, password)
-    await client.post(
+    wrong = await client.post(
         "/auth/token",
         data={"grant_type": "password", "username": email, "password": password + "x"},
     )
+    assert wrong.status_code == 400
+    assert password not in wrong.text
     assert caplog.records, "expected the auth service to log something"
     for record in caplog.records:
+        # Everything a formatter could write: the message, every extra field, the traceback.
         assert password not in record.getMessage()
+        assert password not in repr(vars(record))
+        assert password not in (record.exc_text or "")
+    assert password not in capsys.readouterr().err

@@ -14,8 +14,9 @@ from emporium.gateway.ratelimit import RateLimiter, RatePolicy
 from emporium.gateway.responses import send_problem
 from emporium.gateway.settings import GatewaySettings
 from emporium.servicekit.context import accept_request_id, child_traceparent, set_request_context
+from emporium.servicekit.jwks import KeySetUnavailable
 from emporium.servicekit.metrics import Metrics
-from emporium.servicekit.security import bearer_challenge
+from emporium.servicekit.security import bearer_challenge, keys_unavailable
 from emporium.servicekit.tokens import InvalidToken, TokenVerifier
 
 access_log = logging.getLogger("emporium.access")
@@ -143,6 +144,11 @@ class EdgeApp:
                 "unauthorized",
                 detail,
                 {"WWW-Authenticate": bearer_challenge("invalid_token", detail)},
+            ) from exc
+        except KeySetUnavailable as exc:
+            problem = keys_unavailable(exc)
+            raise ProxyFailure(
+                problem.status_code, problem.slug, problem.detail, problem.headers
             ) from exc
         return principal.subject
 

@@ -24,7 +24,13 @@ from emporium.servicekit.errors import (
     TooManyRequests,
     Unauthorized,
 )
-from emporium.servicekit.jwks import JWKSCache, KeyProvider, KeyUnavailable, StaticKeys
+from emporium.servicekit.jwks import (
+    JWKSCache,
+    KeyProvider,
+    KeySetUnavailable,
+    KeyUnavailable,
+    StaticKeys,
+)
 from emporium.servicekit.problems import problem_response
 from emporium.servicekit.security import (
     PrincipalDep,
@@ -55,6 +61,7 @@ __all__ = [
     "InvalidToken",
     "JWKSCache",
     "KeyProvider",
+    "KeySetUnavailable",
     "KeyUnavailable",
     "NotFound",
     "PreconditionFailed",

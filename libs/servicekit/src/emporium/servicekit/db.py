@@ -60,7 +60,9 @@ def make_engine(settings: ServiceSettings) -> AsyncEngine:
         pool_timeout=settings.db_pool_timeout_seconds,
         connect_args={
             "timeout": settings.db_connect_timeout_seconds,
-            "command_timeout": settings.db_statement_timeout_ms / 1000,
+            # A backstop for a server that stopped answering; PostgreSQL's own
+            # statement_timeout (below) is what normally ends a slow statement.
+            "command_timeout": settings.db_statement_timeout_ms / 1000 + 2,
             "server_settings": {
                 "application_name": f"emporium-{settings.service_name}",
                 "statement_timeout": str(settings.db_statement_timeout_ms),

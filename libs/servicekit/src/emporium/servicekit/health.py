@@ -48,6 +48,7 @@ def health_router(checks: Mapping[str, ReadinessCheck]) -> APIRouter:
 
     @router.get("/healthz", summary="Liveness probe")
     async def healthz() -> dict[str, str]:
+        """The process is up and serving requests."""
         return {"status": "ok"}
 
     @router.get(
@@ -56,6 +57,7 @@ def health_router(checks: Mapping[str, ReadinessCheck]) -> APIRouter:
         responses={503: {"description": "A dependency is not ready"}},
     )
     async def readyz(request: Request) -> Response:
+        """Every dependency this service needs answers; 503 names the ones that do not."""
         results = await run_checks(request.app, checks)
         body: dict[str, Any] = {"checks": results}
         if all(v == "ok" for v in results.values()):

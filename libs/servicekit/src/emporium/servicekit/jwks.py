@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
@@ -14,14 +15,22 @@ logger = logging.getLogger("emporium.jwks")
 
 
 class KeyUnavailable(Exception):
-    """No key with that `kid` is known (or the key set could not be fetched)."""
+    """No key with that `kid` is known: the token cannot be verified."""
+
+
+class KeySetUnavailable(Exception):
+    """The key set could not be fetched and none is cached: nothing can be verified now."""
+
+    def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
 
 
 class KeyProvider(Protocol):
     """Something that can give the public JWK for a key id."""
 
     async def get_key(self, kid: str) -> Mapping[str, Any]:
-        """Return the JWK for `kid` or raise KeyUnavailable."""
+        """Return the JWK for `kid`; raise KeyUnavailable, or KeySetUnavailable if unreachable."""
         ...
 
 
@@ -75,11 +84,18 @@ class JWKSCache:
         self.fetches = 0  # successful fetches, for metrics and tests
 
     async def get_key(self, kid: str) -> Mapping[str, Any]:
-        """Return the JWK for `kid` or raise KeyUnavailable."""
+        """Return the JWK for `kid`; raise KeyUnavailable, or KeySetUnavailable if unreachable."""
         now = time.monotonic()
         if kid in self._keys and now - self._fetched_at < self._ttl:
             return self._keys[kid]
         await self._refresh(force=kid not in self._keys)
+        if not self._keys:
+            # Auth is unreachable and nothing is cached: the token may well be valid, so this
+            # is the verifier's outage (503), not the client's fault (401).
+            wait = self._min_interval - (time.monotonic() - self._attempted_at)
+            raise KeySetUnavailable(
+                "the signing keys could not be fetched", retry_after=max(1, math.ceil(wait))
+            )
         try:
             return self._keys[kid]
         except KeyError:
@@ -98,8 +114,6 @@ class JWKSCache:
                 keys = response.json()["keys"]
             except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
                 logger.warning("could not fetch JWKS from %s: %s", self.url, exc)
-                if not self._keys:
-                    raise KeyUnavailable("the signing keys could not be fetched") from exc
                 return
             self._keys = usable_keys(keys)
             self._fetched_at = time.monotonic()

@@ -148,6 +148,21 @@ async def _database_unavailable(request: Request, exc: Exception) -> ProblemResp
     )
 
 
+# SQLSTATEs of a statement cut off by a server-side limit: statement_timeout, lock_timeout.
+_TIMED_OUT_SQLSTATES = frozenset({"57014", "55P03"})
+
+
+async def _dependency_timeout(request: Request, exc: Exception) -> ProblemResponse:
+    logger.error("a dependency did not answer in time: %r", exc)
+    return problem_response(
+        503,
+        slug="dependency-timeout",
+        detail="A dependency (the database) did not answer in time; retry later.",
+        instance=request.url.path,
+        headers={"Retry-After": "2"},
+    )
+
+
 async def _unhandled(request: Request, exc: Exception) -> ProblemResponse:
     logger.exception("unhandled error", exc_info=exc)
     return problem_response(
@@ -173,6 +188,9 @@ async def _dbapi_error(request: Request, exc: Exception) -> ProblemResponse:
         )
     if exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError):
         return await _database_unavailable(request, exc)
+    driver_error = getattr(exc.orig, "__cause__", None) or exc.orig
+    if getattr(driver_error, "sqlstate", None) in _TIMED_OUT_SQLSTATES:
+        return await _dependency_timeout(request, exc)
     return await _unhandled(request, exc)
 
 
@@ -183,5 +201,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(PoolTimeoutError, _database_unavailable)
     app.add_exception_handler(ConnectionError, _database_unavailable)
+    # asyncpg's client-side command_timeout surfaces as a bare TimeoutError.
+    app.add_exception_handler(TimeoutError, _dependency_timeout)
     app.add_exception_handler(DBAPIError, _dbapi_error)
     app.add_exception_handler(Exception, _unhandled)

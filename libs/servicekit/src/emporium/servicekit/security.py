@@ -7,7 +7,8 @@ from typing import Annotated, Any
 from fastapi import Depends, Request, Security
 from fastapi.security import OAuth2PasswordBearer, SecurityScopes
 
-from emporium.servicekit.errors import Forbidden, Unauthorized
+from emporium.servicekit.errors import Forbidden, ServiceUnavailable, Unauthorized
+from emporium.servicekit.jwks import KeySetUnavailable
 from emporium.servicekit.tokens import InvalidToken, Principal, TokenVerifier
 
 TOKEN_URL = "/auth/token"  # noqa: S105 (a path, not a secret)
@@ -47,6 +48,14 @@ def unauthorized(detail: str, *, error: str | None = "invalid_token") -> Unautho
     )
 
 
+def keys_unavailable(exc: KeySetUnavailable) -> ServiceUnavailable:
+    """The 503 for a token that cannot be checked because auth's keys are out of reach."""
+    return ServiceUnavailable(
+        f"The access token cannot be verified right now: {exc} from the auth service.",
+        headers={"Retry-After": str(exc.retry_after)},
+    )
+
+
 def get_verifier(request: Request) -> TokenVerifier:
     """The app's token verifier (created in the lifespan)."""
     verifier: TokenVerifier = request.app.state.token_verifier
@@ -65,6 +74,8 @@ async def get_principal(
         principal = await get_verifier(request).verify(token)
     except InvalidToken as exc:
         raise unauthorized(f"The access token is invalid: {exc}.") from exc
+    except KeySetUnavailable as exc:
+        raise keys_unavailable(exc) from exc
     missing = [s for s in security_scopes.scopes if s not in principal.scopes]
     if missing:
         needed = " ".join(security_scopes.scopes)

@@ -59,7 +59,7 @@ class TokenVerifier:
         self._cache_size = cache_size
 
     async def verify(self, token: str) -> Principal:
-        """Return the principal for a valid token or raise InvalidToken."""
+        """The principal of a valid token; InvalidToken, or KeySetUnavailable if auth is down."""
         cached = self._cache.get(token)
         if cached is not None:
             if cached.claims["exp"] > time.time():
