@@ -18,6 +18,11 @@ from .conftest import unique
 
 Json = dict[str, Any]
 
+PRODUCT_FIELDS = (
+    "id", "sku", "name", "description", "price_cents", "currency",
+    "category_id", "stock", "active", "created_at", "updated_at",
+)  # fmt: skip
+COMPARED = ("sku", "name", "description", "price_cents", "currency", "stock")
 NAMES = ["Alpha Lamp", "Bravo Kettle", "Charlie Lamp", "Delta Speaker", "Echo Kettle"]
 PRICES = [500, 1500, 1500, 2500, 9900]
 
@@ -89,12 +94,35 @@ async def page_through(
         assert len(body["items"]) == limit
 
 
-async def test_list_products_returns_a_page(client: httpx.AsyncClient) -> None:
+async def test_list_products_returns_a_page(
+    client: httpx.AsyncClient, seeded: tuple[Json, list[Json]]
+) -> None:
+    category, rows = seeded
+    active = {str(r["id"]): r for r in rows if r["active"]}
+    newest = expected_ids(list(active.values()), "newest")
+
     response = await client.get("/catalog/products", params={"limit": 5})
     assert response.status_code == 200
     body = response.json()
     assert set(body) == {"items", "next_cursor"}
-    assert isinstance(body["items"], list)
+    assert len(body["items"]) == 5
+    assert body["next_cursor"] is not None  # the 24 seeded active products alone need 5 pages
+    for item in body["items"]:
+        assert (await client.get(f"/catalog/products/{item['id']}")).json() == item
+
+    params = {"category": category["id"], "limit": 5}
+    first = (await client.get("/catalog/products", params=params)).json()
+    assert [item["id"] for item in first["items"]] == newest[:5]
+    for item in first["items"]:
+        row = active[item["id"]]
+        assert set(item) == set(PRODUCT_FIELDS)
+        assert {k: item[k] for k in COMPARED} == {k: row[k] for k in COMPARED}
+        assert (item["category_id"], item["active"]) == (category["id"], True)
+    assert first["next_cursor"] is not None
+    second = await client.get(
+        "/catalog/products", params={**params, "cursor": first["next_cursor"]}
+    )
+    assert [item["id"] for item in second.json()["items"]] == newest[5:10]
 
 
 async def test_limit_above_maximum_is_a_problem(client: httpx.AsyncClient) -> None:

@@ -17,6 +17,12 @@ class DuplicateSku(Conflict):
     slug = "duplicate-sku"
 
 
+class StockLimitExceeded(Conflict):
+    """Adding the units would take the stock past the largest count the catalog stores."""
+
+    slug = "stock-limit-exceeded"
+
+
 class InvalidCursor(InvalidInput):
     """The cursor is malformed or belongs to another sort."""
 

@@ -74,7 +74,7 @@ class Product(UUIDPrimaryKeyMixin, TimestampMixin, Base):
     stock: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
-    """Bumped by every edit through the API; the product's ETag."""
+    """Bumped by every change to the row (edits, restocks, reservations); the product's ETag."""
     search: Mapped[str] = mapped_column(
         TSVECTOR, Computed(SEARCH_EXPRESSION, persisted=True), deferred=True
     )

@@ -11,9 +11,11 @@ from emporium.catalog.openapi import problems
 from emporium.catalog.products import service
 from emporium.catalog.products.dependencies import IfMatchDep, ProductDep, ProductQueryDep
 from emporium.catalog.products.schemas import (
+    MAX_INT32,
     ProductCreate,
     ProductPage,
     ProductRead,
+    ProductRestock,
     ProductUpdate,
 )
 from emporium.servicekit import SessionDep
@@ -62,8 +64,34 @@ async def update_product(
     response: Response,
     if_match: IfMatchDep = None,
 ) -> ProductRead:
-    """Change some fields (needs `catalog:write`); a stale `If-Match` is 412."""
+    """Change some fields (needs `catalog:write`); a stale `If-Match` is 412.
+
+    `stock` is not one of them (sending it is a 422): use `POST …/restock` to add units.
+    """
     product = await service.update_product(product_id, data, if_match=if_match, session=session)
+    response.headers["ETag"] = service.etag(product)
+    return ProductRead.model_validate(product)
+
+
+@router.post(
+    "/{product_id}/restock",
+    summary="Restock a product",
+    response_description="The product with its new stock; the `ETag` header is its new version.",
+    responses=problems(401, 403, 404, 409, 422, s409=f"The stock would exceed {MAX_INT32} units."),
+)
+async def restock_product(
+    _: CatalogWriterDep,
+    product_id: uuid.UUID,
+    data: ProductRestock,
+    session: SessionDep,
+    response: Response,
+) -> ProductRead:
+    """Add delivered units to the stock, atomically (needs `catalog:write`).
+
+    Relative, so it never loses a concurrent reservation or restock; the answer carries the
+    product's new `ETag`. Stock cannot be set with PATCH.
+    """
+    product = await service.restock_product(product_id, data.quantity, session=session)
     response.headers["ETag"] = service.etag(product)
     return ProductRead.model_validate(product)
 

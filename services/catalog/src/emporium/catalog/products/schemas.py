@@ -8,6 +8,8 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic.json_schema import SkipJsonSchema
+from pydantic_core import PydanticCustomError
 
 MAX_INT32 = 2_147_483_647
 
@@ -23,6 +25,13 @@ Currency = Annotated[
     Field(description="ISO 4217 code, upper case.", examples=["EUR"]),
 ]
 Stock = Annotated[int, Field(ge=0, le=MAX_INT32, description="Units on hand.")]
+MAX_RESTOCK = 1_000_000
+
+STOCK_NOT_EDITABLE = (
+    "stock cannot be set with PATCH; add delivered units with "
+    'POST /catalog/products/{product_id}/restock {"quantity": n} '
+    "(reservations take units and give them back)"
+)
 
 
 class ProductSort(enum.StrEnum):
@@ -87,9 +96,13 @@ class ProductCreate(BaseModel):
 
 
 class ProductUpdate(BaseModel):
-    """A partial change (PATCH): absent fields are left alone, null is not allowed."""
+    """A partial change (PATCH): absent fields are left alone, null is not allowed.
 
-    model_config = ConfigDict(extra="forbid")
+    `stock` cannot be set here: `POST /catalog/products/{product_id}/restock` adds units and
+    reservations take them, each relative and atomic, so no write overwrites another's count.
+    """
+
+    model_config = ConfigDict(extra="forbid")  # an unknown field is a 422 naming it
 
     sku: Sku | None = None
     name: ProductName | None = None
@@ -97,8 +110,10 @@ class ProductUpdate(BaseModel):
     price_cents: PriceCents | None = None
     currency: Currency | None = None
     category_id: uuid.UUID | None = None
-    stock: Stock | None = Field(default=None, description="Set the units on hand (restock).")
     active: bool | None = None
+    # Declared (undocumented, never dumped) only so that a `stock` sent here is refused with
+    # a message saying how stock changes, instead of the generic "extra inputs" error.
+    stock: SkipJsonSchema[Any] = Field(default=None, exclude=True)
 
     @field_validator("*", mode="before")
     @classmethod
@@ -106,6 +121,20 @@ class ProductUpdate(BaseModel):
         if value is None:
             raise ValueError("may be omitted but not null")
         return value
+
+    # Defined after `_not_null`, so it runs first (before-validators run last-defined first).
+    @field_validator("stock", mode="before")
+    @classmethod
+    def _stock_is_not_editable(cls, value: Any) -> Any:
+        raise PydanticCustomError("stock_not_editable", STOCK_NOT_EDITABLE)
+
+
+class ProductRestock(BaseModel):
+    """Units delivered: added to the stock on hand, whatever it is now."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    quantity: int = Field(ge=1, le=MAX_RESTOCK, description="Units to add.", examples=[24])
 
 
 class ProductRead(BaseModel):

@@ -7,16 +7,21 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, false, func, literal_column, select
+from sqlalchemy import ColumnElement, Select, false, func, literal_column, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from emporium.catalog.categories.models import Category
 from emporium.catalog.categories.service import find_category
-from emporium.catalog.products.exceptions import DuplicateSku, ProductNotFound, field_error
+from emporium.catalog.products.exceptions import (
+    DuplicateSku,
+    ProductNotFound,
+    StockLimitExceeded,
+    field_error,
+)
 from emporium.catalog.products.models import SEARCH_CONFIG, Product
 from emporium.catalog.products.pagination import apply_keyset, decode_cursor, encode_cursor
-from emporium.catalog.products.schemas import ProductCreate, ProductQuery, ProductUpdate
+from emporium.catalog.products.schemas import MAX_INT32, ProductCreate, ProductQuery, ProductUpdate
 from emporium.servicekit import InvalidInput, PreconditionFailed
 
 _WORD = re.compile(r"[^\W_]+")
@@ -122,6 +127,27 @@ async def update_product(
         await _flush_unique(session, product.sku)
         await session.refresh(product)
     return product
+
+
+async def restock_product(
+    product_id: uuid.UUID, quantity: int, *, session: AsyncSession
+) -> Product:
+    """Add `quantity` units in one conditional UPDATE, which also gives the product a new ETag."""
+    stmt = (
+        update(Product)
+        .where(Product.id == product_id, Product.stock <= MAX_INT32 - quantity)
+        .values(stock=Product.stock + quantity, version=Product.version + 1)
+        .returning(Product)
+        .execution_options(populate_existing=True)
+    )
+    product = await session.scalar(stmt)
+    if product is not None:
+        return product
+    stock = await session.scalar(select(Product.stock).where(Product.id == product_id))
+    if stock is None:
+        raise ProductNotFound(f"No product has the id {product_id}.")
+    detail = f"Adding {quantity} units to the {stock} on hand would exceed {MAX_INT32}."
+    raise StockLimitExceeded(detail, extra={"errors": [field_error("quantity", detail)]})
 
 
 async def deactivate_product(

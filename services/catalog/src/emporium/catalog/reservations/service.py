@@ -53,6 +53,7 @@ async def create_reservation(
     for position, line in enumerate(data.items):
         product = products[line.product_id]
         product.stock -= line.quantity
+        product.version += 1
         session.add(
             ReservationItem(
                 reservation_id=inserted,

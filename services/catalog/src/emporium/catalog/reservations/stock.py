@@ -26,10 +26,11 @@ async def lock_products(
 
 
 async def restock(quantities: Mapping[uuid.UUID, int], *, session: AsyncSession) -> None:
-    """Give units back to products (locking them in id order first)."""
+    """Give units back to products (locking them in id order first); each gets a new version."""
     if not quantities:
         return
     products = await lock_products(quantities, session=session)
     for product_id in sorted(products):
         products[product_id].stock += quantities[product_id]
+        products[product_id].version += 1
     await session.flush()
