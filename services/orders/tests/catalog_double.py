@@ -2,8 +2,9 @@
 
 It implements the parts of the contract orders relies on (DESIGN.md): the
 client-credentials token endpoint and the reservation API, with in-memory stock, plus
-switches to make it slow, broken or reject tokens. It is a test double of *other*
-services; the orders app under test talks to it through its real HTTP client.
+switches to make it slow, broken or reject tokens. Its answers, errors included, have the
+shapes the real catalog sends (services/catalog/.../reservations). It is a test double of
+*other* services; the orders app under test talks to it through its real HTTP client.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from emporium.servicekit import problem_response
 from emporium.servicekit.testing import TokenFactory
 
 CLIENT_ID = "orders"
@@ -62,12 +64,14 @@ class CatalogDouble:
     reserve_calls: int = 0
     delay_seconds: float = 0.0
     fail_confirm: bool = False
+    fail_release: bool = False
     seen_headers: list[dict[str, str]] = field(default_factory=list)
 
     def reset_faults(self) -> None:
         """Back to a healthy, fast catalog."""
         self.delay_seconds = 0.0
         self.fail_confirm = False
+        self.fail_release = False
 
     def add_product(
         self,
@@ -92,6 +96,29 @@ class CatalogDouble:
     def reservation_of(self, order_id: uuid.UUID) -> Reservation | None:
         """The reservation made for `order_id`, if any."""
         return next((r for r in self.reservations.values() if r.order_id == order_id), None)
+
+    def hold(self, order_id: uuid.UUID, lines: list[tuple[uuid.UUID, int]]) -> Reservation:
+        """Take the stock of `lines` into a new pending reservation for `order_id`."""
+        for p, q in lines:
+            self.products[p].stock -= q
+        reservation = Reservation(uuid.uuid4(), order_id, lines)
+        self.reservations[reservation.id] = reservation
+        return reservation
+
+    def expire(self, reservation_id: uuid.UUID) -> None:
+        """What the catalog's sweeper does to an overdue pending reservation."""
+        reservation = self.reservations[reservation_id]
+        assert reservation.status == "pending"
+        self._restock(reservation)
+        reservation.status = "expired"
+
+    def release(self, reservation_id: uuid.UUID) -> Reservation:
+        """Give a pending or confirmed reservation's stock back; again is a no-op."""
+        reservation = self.reservations[reservation_id]
+        if reservation.status in ("pending", "confirmed"):
+            self._restock(reservation)
+            reservation.status = "released"
+        return reservation
 
     def app(self) -> FastAPI:
         """The ASGI app of the stand-in."""
@@ -132,7 +159,7 @@ class CatalogDouble:
             await asyncio.sleep(self.delay_seconds)
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         if scheme != "Bearer" or token not in self.issued:
-            return _problem(401, "The access token is invalid.")
+            return _problem(request, 401, "unauthorized", "The access token is invalid.")
         return None
 
     async def _reserve(self, request: Request) -> JSONResponse:
@@ -144,14 +171,30 @@ class CatalogDouble:
         lines = [(uuid.UUID(i["product_id"]), int(i["quantity"])) for i in body["items"]]
         existing = self.reservation_of(order_id)
         if existing is not None:
-            if existing.lines != lines:
-                return _problem(409, "This order id was reserved with other items.")
+            if sorted(existing.lines) != sorted(lines):
+                return _problem(
+                    request,
+                    409,
+                    "reservation-mismatch",
+                    f"Order {order_id} already has a reservation with different items.",
+                    reservation_id=str(existing.id),
+                )
             return JSONResponse(self._render(existing), status_code=200)
-        unknown = [
-            str(p) for p, _ in lines if p not in self.products or not self.products[p].active
+        errors = [
+            _item_error(index, "no such product")
+            if p not in self.products
+            else _item_error(index, "the product is not for sale (inactive)")
+            for index, (p, _) in enumerate(lines)
+            if p not in self.products or not self.products[p].active
         ]
-        if unknown:
-            return _problem(422, "Unknown or inactive products.", unknown_products=unknown)
+        if errors:
+            return _problem(
+                request,
+                422,
+                "unreservable-items",
+                "Some items cannot be reserved.",
+                errors=errors,
+            )
         short = [
             {
                 "product_id": str(p),
@@ -163,37 +206,53 @@ class CatalogDouble:
             if self.products[p].stock < q
         ]
         if short:
-            return _problem(409, "Not enough stock.", short_items=short)
-        for p, q in lines:
-            self.products[p].stock -= q
-        reservation = Reservation(uuid.uuid4(), order_id, lines)
-        self.reservations[reservation.id] = reservation
-        return JSONResponse(self._render(reservation), status_code=201)
+            skus = ", ".join(str(item["sku"]) for item in short)
+            return _problem(
+                request,
+                409,
+                "insufficient-stock",
+                f"Not enough stock for: {skus}.",
+                short_items=short,
+            )
+        return JSONResponse(self._render(self.hold(order_id, lines)), status_code=201)
 
     async def _confirm(self, rid: uuid.UUID, request: Request) -> JSONResponse:
         if (denied := await self._guard(request)) is not None:
             return denied
         reservation = self.reservations.get(rid)
         if reservation is None:
-            return _problem(404, "No such reservation.")
+            return _not_found(request, rid)
         if self.fail_confirm:
-            return _problem(500, "Confirm failed.")
-        if reservation.status == "released":
-            return _problem(409, "The reservation was released.")
+            return _problem(request, 500, "internal", "Confirm failed.")
+        if reservation.status in ("released", "expired"):
+            return _problem(
+                request,
+                409,
+                "reservation-not-pending",
+                f"The reservation is {reservation.status}; reserve the stock again.",
+                reservation_status=reservation.status,
+            )
         reservation.status = "confirmed"
         return JSONResponse(self._render(reservation))
 
     async def _release(self, rid: uuid.UUID, request: Request) -> JSONResponse:
         if (denied := await self._guard(request)) is not None:
             return denied
-        reservation = self.reservations.get(rid)
-        if reservation is None:
-            return _problem(404, "No such reservation.")
-        if reservation.status != "released":
-            for p, q in reservation.lines:
-                self.products[p].stock += q
-            reservation.status = "released"
-        return JSONResponse(self._render(reservation))
+        if self.fail_release:  # what the gateway answers while the catalog is down
+            return _problem(
+                request,
+                503,
+                "upstream-unavailable",
+                "The catalog service is unavailable.",
+                headers={"Retry-After": "1"},
+            )
+        if rid not in self.reservations:
+            return _not_found(request, rid)
+        return JSONResponse(self._render(self.release(rid)))
+
+    def _restock(self, reservation: Reservation) -> None:
+        for p, q in reservation.lines:
+            self.products[p].stock += q
 
     def _render(self, reservation: Reservation) -> dict[str, Any]:
         return {
@@ -215,9 +274,36 @@ class CatalogDouble:
         }
 
 
-def _problem(status: int, detail: str, **extra: Any) -> JSONResponse:
-    body = {"type": "about:blank", "title": "Error", "status": status, "detail": detail, **extra}
-    return JSONResponse(body, status_code=status, media_type="application/problem+json")
+def _problem(
+    request: Request,
+    status: int,
+    slug: str,
+    detail: str,
+    *,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    return problem_response(
+        status,
+        detail=detail,
+        slug=slug,
+        instance=request.url.path,
+        extra=extra,
+        headers=headers,
+    )
+
+
+def _not_found(request: Request, rid: uuid.UUID) -> JSONResponse:
+    return _problem(request, 404, "reservation-not-found", f"No reservation has the id {rid}.")
+
+
+def _item_error(index: int, message: str) -> dict[str, str]:
+    return {
+        "field": f"items.{index}.product_id",
+        "location": "body",
+        "message": message,
+        "type": "value_error",
+    }
 
 
 def closed_port_url() -> str:

@@ -10,6 +10,7 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+from jose import jwt
 from pydantic import SecretStr
 
 from emporium.orders.main import create_app
@@ -126,3 +127,16 @@ def order_body(*lines: tuple[uuid.UUID, int]) -> dict[str, Any]:
 def key() -> dict[str, str]:
     """A fresh Idempotency-Key header."""
     return {"Idempotency-Key": str(uuid.uuid4())}
+
+
+def user_of(headers: dict[str, str]) -> uuid.UUID:
+    """The user id in the bearer token of `headers`."""
+    return uuid.UUID(jwt.get_unverified_claims(headers["Authorization"].split()[1])["sub"])
+
+
+async def stored_orders(db: asyncpg.Connection, headers: dict[str, str]) -> int:
+    """How many order rows (any status, pending included) the database holds for that user."""
+    count: int = await db.fetchval(
+        "SELECT count(*) FROM customer_order WHERE user_id = $1", user_of(headers)
+    )
+    return count

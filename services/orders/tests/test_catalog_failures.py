@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import time
-import uuid
 from collections.abc import Callable
 
 import asyncpg
 import httpx
-from jose import jwt
 
 from .catalog_double import CatalogDouble, closed_port_url
-from .conftest import AppFactory, key, order_body
+from .conftest import AppFactory, key, order_body, stored_orders
 
 Customer = Callable[[], dict[str, str]]
 
@@ -31,8 +29,7 @@ async def test_unreachable_catalog_is_503_with_retry_after_and_no_order(
     assert response.headers["content-type"] == "application/problem+json"
     assert int(response.headers["retry-after"]) >= 1
     assert elapsed < 1.0
-    user_id = _user_of(headers)
-    assert await db.fetchval("SELECT count(*) FROM customer_order WHERE user_id = $1", user_id) == 0
+    assert await stored_orders(db, headers) == 0
     assert catalog.products[product].stock == 4
 
     async with make_client() as client:  # the catalog is back: the same key now succeeds
@@ -56,8 +53,7 @@ async def test_slow_catalog_is_503_within_the_timeout(
     assert response.status_code == 503
     assert "retry-after" in response.headers
     assert elapsed < 1.0
-    user_id = _user_of(headers)
-    assert await db.fetchval("SELECT count(*) FROM customer_order WHERE user_id = $1", user_id) == 0
+    assert await stored_orders(db, headers) == 0
 
 
 async def test_open_circuit_answers_without_calling_the_catalog(
@@ -118,12 +114,7 @@ async def test_failed_confirm_releases_the_reservation_and_removes_the_order(
     assert catalog.products[product].stock == 3
     released = [r for r in catalog.reservations.values() if r.lines == [(product, 2)]]
     assert [r.status for r in released] == ["released"]
-    assert (
-        await db.fetchval(
-            "SELECT count(*) FROM customer_order WHERE user_id = $1", _user_of(headers)
-        )
-        == 0
-    )
+    assert await stored_orders(db, headers) == 0
 
     catalog.reset_faults()
     retry = await client.post("/orders", json=order_body((product, 2)), headers=headers)
@@ -145,13 +136,4 @@ async def test_failure_storing_the_order_releases_the_reservation(
     assert [r.status for r in catalog.reservations.values() if r.lines == [(product, 1)]] == [
         "released"
     ]
-    assert (
-        await db.fetchval(
-            "SELECT count(*) FROM customer_order WHERE user_id = $1", _user_of(headers)
-        )
-        == 0
-    )
-
-
-def _user_of(headers: dict[str, str]) -> uuid.UUID:
-    return uuid.UUID(jwt.get_unverified_claims(headers["Authorization"].split()[1])["sub"])
+    assert await stored_orders(db, headers) == 0

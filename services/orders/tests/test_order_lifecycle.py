@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+import asyncpg
 import httpx
 
 from .catalog_double import CatalogDouble, closed_port_url
@@ -167,3 +168,31 @@ async def test_cancel_with_the_catalog_down_is_503_and_keeps_the_order(
     assert (await client.get(f"/orders/{order['id']}", headers=alice)).json()[
         "status"
     ] == "confirmed"
+
+
+async def test_cancel_whose_release_fails_is_503_and_leaves_the_order_confirmed(
+    client: httpx.AsyncClient, catalog: CatalogDouble, customer: Customer, db: asyncpg.Connection
+) -> None:
+    alice = customer()
+    product = catalog.add_product(stock=4)
+    placed = await client.post("/orders", json=order_body((product, 3)), headers={**alice, **key()})
+    order_id = uuid.UUID(placed.json()["id"])
+    reservation = catalog.reservation_of(order_id)
+    assert reservation is not None
+    catalog.fail_release = True
+
+    response = await client.post(f"/orders/{order_id}/cancel", headers=alice)
+
+    assert response.status_code == 503
+    assert response.headers["content-type"] == "application/problem+json"
+    assert int(response.headers["retry-after"]) >= 1
+    status = "SELECT status FROM customer_order WHERE id = $1"
+    assert await db.fetchval(status, order_id) == "confirmed"
+    assert reservation.status == "confirmed"
+    assert catalog.products[product].stock == 1
+
+    catalog.reset_faults()
+    retry = await client.post(f"/orders/{order_id}/cancel", headers=alice)
+    assert retry.status_code == 200
+    assert await db.fetchval(status, order_id) == "cancelled"
+    assert catalog.products[product].stock == 4

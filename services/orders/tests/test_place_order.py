@@ -10,7 +10,7 @@ import asyncpg
 import httpx
 
 from .catalog_double import CatalogDouble
-from .conftest import AppFactory, key, order_body
+from .conftest import AppFactory, key, order_body, stored_orders
 
 Customer = Callable[[], dict[str, str]]
 
@@ -142,18 +142,33 @@ async def test_insufficient_stock_is_409_naming_the_items_and_stores_nothing(
     assert [i["product_id"] for i in problem["short_items"]] == [str(scarce)]
     assert catalog.products[scarce].sku in problem["detail"]
     assert catalog.products[plenty].stock == 10
-    assert (await client.get("/orders", headers=headers)).json()["items"] == []
+    assert await stored_orders(db, headers) == 0
 
 
-async def test_unknown_product_is_422(
-    client: httpx.AsyncClient, catalog: CatalogDouble, customer: Customer
+async def test_unknown_or_inactive_products_are_422_naming_their_lines(
+    client: httpx.AsyncClient, catalog: CatalogDouble, customer: Customer, db: asyncpg.Connection
 ) -> None:
-    missing = uuid.uuid4()
+    known = catalog.add_product(stock=5)
+    inactive = catalog.add_product(stock=5)
+    catalog.products[inactive].active = False
+    headers = customer()
+
     response = await client.post(
-        "/orders", json=order_body((missing, 1)), headers={**customer(), **key()}
+        "/orders",
+        json=order_body((known, 1), (uuid.uuid4(), 1), (inactive, 1)),
+        headers={**headers, **key()},
     )
+
     assert response.status_code == 422
-    assert response.json()["unknown_products"] == [str(missing)]
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["detail"] == "Some items cannot be reserved."
+    assert [(e["field"], e["location"], e["message"]) for e in problem["errors"]] == [
+        ("items.1.product_id", "body", "no such product"),
+        ("items.2.product_id", "body", "the product is not for sale (inactive)"),
+    ]
+    assert catalog.products[known].stock == 5
+    assert await stored_orders(db, headers) == 0
 
 
 async def test_order_bodies_out_of_bounds_are_422(

@@ -9,6 +9,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from fastapi import FastAPI
 
 from emporium.orders.catalog.client import CATALOG_SCOPE, CatalogClient
+from emporium.orders.orders.recovery import pending_order_recovery
 from emporium.orders.orders.router import router as orders_router
 from emporium.orders.settings import OrdersSettings, get_settings
 from emporium.servicekit import KeyProvider
@@ -52,15 +53,29 @@ def catalog_lifespan(
     return lifespan
 
 
+def orders_lifespan(
+    settings: OrdersSettings,
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """The catalog client, then the task that recovers stale pending orders through it."""
+    catalog = catalog_lifespan(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with catalog(app), pending_order_recovery(app):
+            yield
+
+    return lifespan
+
+
 def create_app(
     settings: OrdersSettings | None = None, *, key_provider: KeyProvider | None = None
 ) -> FastAPI:
-    """Build the orders app."""
+    """Build the orders app (its lifespan also runs the pending-order recovery task)."""
     settings = settings or get_settings()
     return create_service_app(
         settings,
         routers=[orders_router],
-        lifespan=catalog_lifespan(settings),
+        lifespan=orders_lifespan(settings),
         key_provider=key_provider,
         description="Idempotent order placement over the catalog.",
         openapi_tags=[

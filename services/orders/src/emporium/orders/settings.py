@@ -33,11 +33,31 @@ class OrdersSettings(ServiceSettings):
     catalog_breaker_reset_seconds: float = Field(default=5.0, gt=0)
     idempotency_lease_seconds: float = Field(default=60.0, gt=0)
 
+    pending_order_stale_seconds: float = Field(default=300.0, gt=0)
+    """Age after which a still-pending order is taken to be left by a dead process."""
+    pending_order_recovery_interval_seconds: float = Field(default=30.0, gt=0)
+    """Seconds between two rounds of the recovery task."""
+    pending_order_recovery_batch: int = Field(default=100, ge=1, le=10_000)
+    """Stale pending orders resolved per round at most."""
+
     @model_validator(mode="after")
     def _client_secret_configured(self) -> OrdersSettings:
         if self.environment == "production" and not (self.client_secret or self.client_secret_file):
             raise ValueError(
                 "ORDERS_CLIENT_SECRET or ORDERS_CLIENT_SECRET_FILE must be set in production"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _stale_outlives_live_requests(self) -> OrdersSettings:
+        # A live placement keeps its order pending for at most two catalog calls (confirm,
+        # or release when compensating) and owns its key for the lease: recovery must not
+        # take such an order from under it.
+        floor = max(self.idempotency_lease_seconds, 2 * self.catalog_timeout_seconds)
+        if self.pending_order_stale_seconds <= floor:
+            raise ValueError(
+                "ORDERS_PENDING_ORDER_STALE_SECONDS must exceed ORDERS_IDEMPOTENCY_LEASE_SECONDS "
+                f"and twice ORDERS_CATALOG_TIMEOUT_SECONDS (here: more than {floor:g})"
             )
         return self
 

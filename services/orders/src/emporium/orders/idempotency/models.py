@@ -29,7 +29,7 @@ class IdempotencyRecord(UUIDPrimaryKeyMixin, TimestampMixin, Base):
     key: Mapped[str] = mapped_column(String(255))
     request_hash: Mapped[str] = mapped_column(String(64))
     state: Mapped[str] = mapped_column(String(16))
-    order_id: Mapped[uuid.UUID]
+    order_id: Mapped[uuid.UUID] = mapped_column(index=True)
     locked_until: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     response_status: Mapped[int | None] = mapped_column(Integer)
     response_body: Mapped[str | None] = mapped_column(Text)

@@ -32,6 +32,7 @@ class Replay:
 
     status: int
     body: str
+    order_id: uuid.UUID
 
 
 def fingerprint(payload: Any) -> str:
@@ -85,13 +86,29 @@ async def claim(
         if record.state == "completed":
             assert record.response_status is not None
             assert record.response_body is not None
-            return Replay(status=record.response_status, body=record.response_body)
+            return Replay(
+                status=record.response_status,
+                body=record.response_body,
+                order_id=record.order_id,
+            )
         if record.state == "processing" and record.locked_until > now:
             raise IdempotencyKeyInProgress()
         record.state = "processing"
         record.order_id = uuid.uuid4()
         record.locked_until = locked_until
         return Claim(record_id=record.id, order_id=record.order_id)
+
+
+async def record_of_order(
+    *, session: AsyncSession, order_id: uuid.UUID
+) -> IdempotencyRecord | None:
+    """The key record whose current attempt is `order_id`, locked; None once it moved on."""
+    return await session.scalar(
+        select(IdempotencyRecord)
+        .where(IdempotencyRecord.order_id == order_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
 
 
 async def complete(*, session: AsyncSession, claim: Claim, status: int, body: str) -> None:
@@ -103,15 +120,20 @@ async def complete(*, session: AsyncSession, claim: Claim, status: int, body: st
     )
 
 
+async def reopen(*, session: AsyncSession, claim: Claim) -> None:
+    """In the caller's transaction: no order came of `claim`, so a retry may take the key."""
+    await session.execute(
+        update(IdempotencyRecord)
+        .where(
+            IdempotencyRecord.id == claim.record_id,
+            IdempotencyRecord.order_id == claim.order_id,
+            IdempotencyRecord.state == "processing",
+        )
+        .values(state="failed", locked_until=datetime.now(UTC))
+    )
+
+
 async def give_up(*, sessionmaker: async_sessionmaker[AsyncSession], claim: Claim) -> None:
     """No order came of this attempt: let a retry with the same key and body try again."""
     async with sessionmaker() as session, session.begin():
-        await session.execute(
-            update(IdempotencyRecord)
-            .where(
-                IdempotencyRecord.id == claim.record_id,
-                IdempotencyRecord.order_id == claim.order_id,
-                IdempotencyRecord.state == "processing",
-            )
-            .values(state="failed", locked_until=datetime.now(UTC))
-        )
+        await reopen(session=session, claim=claim)

@@ -6,14 +6,18 @@
 4. confirm the reservation, then mark the order `confirmed` and store the answer for the
    key in the same transaction.
 A failure after step 2 releases the reservation and removes the pending order
-(compensation). If the process dies in between, the catalog's reservation TTL returns the
-stock and the key's lease runs out so that a retry can take it over.
+(compensation). If the process dies between steps 2 and 3, the catalog's reservation TTL
+returns the stock. If it dies after step 3, the pending order stays behind, and once the
+catalog has confirmed, its stock is held for good (the TTL covers pending reservations
+only): the recovery task (`recovery.py`) resolves such orders. Either way the key's lease
+runs out, so a retry can take the key over unless recovery has answered it first.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import dataclass
 
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -32,6 +36,16 @@ logger = logging.getLogger("emporium.orders.placement")
 CREATED = 201
 
 
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """The answer to `POST /orders`: status and JSON body, the order's id, whether replayed."""
+
+    status: int
+    body: str
+    order_id: uuid.UUID
+    replayed: bool
+
+
 async def place_order(
     *,
     sessionmaker: async_sessionmaker[AsyncSession],
@@ -40,8 +54,8 @@ async def place_order(
     key: str,
     payload: OrderCreate,
     lease_seconds: float,
-) -> tuple[Replay, bool]:
-    """Place the order (or replay the key's answer); returns the answer and whether replayed."""
+) -> Placed:
+    """Place the order, or replay the answer its idempotency key already has."""
     lines = [ReservationLine(product_id=i.product_id, quantity=i.quantity) for i in payload.items]
     request_hash = idempotency.fingerprint(sorted((str(x.product_id), x.quantity) for x in lines))
     outcome = await idempotency.claim(
@@ -52,9 +66,10 @@ async def place_order(
         lease_seconds=lease_seconds,
     )
     if isinstance(outcome, Replay):
-        return outcome, True
+        return Placed(outcome.status, outcome.body, outcome.order_id, replayed=True)
     try:
-        return await _run(sessionmaker, catalog, user_id, outcome, lines), False
+        body = await _run(sessionmaker, catalog, user_id, outcome, lines)
+        return Placed(CREATED, body, outcome.order_id, replayed=False)
     except BaseException:
         try:
             await idempotency.give_up(sessionmaker=sessionmaker, claim=outcome)
@@ -69,7 +84,7 @@ async def _run(
     user_id: uuid.UUID,
     claim: Claim,
     lines: list[ReservationLine],
-) -> Replay:
+) -> str:
     try:
         reservation = await catalog.reserve(claim.order_id, lines)
     except Conflict as exc:
@@ -80,7 +95,8 @@ async def _run(
         await _store_pending(sessionmaker, user_id, claim.order_id, reservation)
         stored = True
         await catalog.confirm(reservation.id)
-        return await _mark_confirmed(sessionmaker, claim)
+        async with sessionmaker() as session, session.begin():
+            return await confirm_order(session=session, claim=claim)
     except BaseException as exc:
         await _compensate(sessionmaker, catalog, claim.order_id, reservation.id, stored, exc)
         raise
@@ -131,15 +147,15 @@ async def _store_pending(
         session.add(order)
 
 
-async def _mark_confirmed(sessionmaker: async_sessionmaker[AsyncSession], claim: Claim) -> Replay:
-    async with sessionmaker() as session, session.begin():
-        order = await session.get_one(Order, claim.order_id, with_for_update=True)
-        order.status = OrderStatus.CONFIRMED.value
-        await session.flush()
-        await session.refresh(order)
-        body = OrderRead.model_validate(order).model_dump_json()
-        await idempotency.complete(session=session, claim=claim, status=CREATED, body=body)
-    return Replay(status=CREATED, body=body)
+async def confirm_order(*, session: AsyncSession, claim: Claim) -> str:
+    """Mark the claim's pending order confirmed and store its 201 body for the key."""
+    order = await session.get_one(Order, claim.order_id, with_for_update=True)
+    order.status = OrderStatus.CONFIRMED.value
+    await session.flush()
+    await session.refresh(order)
+    body = OrderRead.model_validate(order).model_dump_json()
+    await idempotency.complete(session=session, claim=claim, status=CREATED, body=body)
+    return body
 
 
 async def _compensate(

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Security
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from emporium.orders.idempotency.dependencies import IdempotencyKeyDep
@@ -20,9 +19,10 @@ from emporium.orders.orders.dependencies import (
 )
 from emporium.orders.orders.models import OrderStatus
 from emporium.orders.orders.schemas import OrderCreate, OrderPage, OrderRead
-from emporium.servicekit import PrincipalDep, SessionDep, get_principal
+from emporium.servicekit import PrincipalDep, SessionDep, require_scopes
 
-router = APIRouter(prefix="/orders", tags=["orders"], dependencies=[Security(get_principal)])
+# Any valid token; a route that needs a scope asks for it itself.
+router = APIRouter(prefix="/orders", tags=["orders"], dependencies=[require_scopes()])
 
 _PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 _PLACE_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -52,7 +52,7 @@ async def place_order(
     settings: SettingsDep,
 ) -> Response:
     """Reserve the stock, store the order and confirm it; a retried key replays the answer."""
-    answer, replayed = await placement.place_order(
+    answer = await placement.place_order(
         sessionmaker=sessionmaker,
         catalog=catalog,
         user_id=service.user_id_of(principal),
@@ -60,10 +60,9 @@ async def place_order(
         payload=payload,
         lease_seconds=settings.idempotency_lease_seconds,
     )
-    headers = {"Idempotent-Replayed": "true" if replayed else "false"}
+    headers = {"Idempotent-Replayed": "true" if answer.replayed else "false"}
     if answer.status == placement.CREATED:
-        order_id = json.loads(answer.body)["id"]
-        headers["Location"] = f"/orders/{order_id}"
+        headers["Location"] = f"/orders/{answer.order_id}"
     return Response(
         answer.body, status_code=answer.status, media_type="application/json", headers=headers
     )

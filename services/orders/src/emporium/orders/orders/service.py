@@ -131,9 +131,12 @@ async def deliver_order(*, session: AsyncSession, order: Order) -> Order:
 async def cancel_order(
     *, session: AsyncSession, catalog: CatalogClient, order: Order, principal: Principal
 ) -> Order:
-    """confirmed → cancelled by its owner (or a manager), giving the stock back first."""
+    """confirmed → cancelled by its owner (or a manager), giving the stock back."""
     if str(order.user_id) != principal.subject and not principal.has_scopes(MANAGE):
         raise Forbidden("Only the customer who placed the order (or staff) can cancel it.")
     await _move(session, order, OrderStatus.CANCELLED)
+    # Flushed first, row still locked: a failing write never follows a release, and a failing
+    # release raises so the request's session rolls the status back (a retry releases again).
+    cancelled = await _save(session, order, OrderStatus.CANCELLED)
     await catalog.release(order.reservation_id)
-    return await _save(session, order, OrderStatus.CANCELLED)
+    return cancelled

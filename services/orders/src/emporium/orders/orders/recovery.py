@@ -1,0 +1,166 @@
+"""The lifespan-owned task that resolves orders a dead process left pending (replica-safe).
+
+Placement stores an order as `pending` before it confirms the catalog reservation and
+marks it `confirmed` after. A process that dies in between leaves the row behind (reads
+hide pending orders) and, once the catalog has confirmed, stock held for good. Every
+interval, each order pending for longer than `pending_order_stale_seconds` is locked
+(`FOR UPDATE SKIP LOCKED`, so replicas share the work) with the key record of its attempt,
+and resolved:
+
+- the key still waits on this attempt: the catalog is asked to confirm the reservation
+  (idempotent). Confirmed → the order is confirmed and the key stores its 201, so a retry
+  of the key replays this order. Released, expired or unknown → the order is dropped and
+  the key reopened, so a retry places the order afresh.
+- the key has moved on (a retry took it over, or the attempt already answered an error):
+  no client will ever be told of this order, so its reservation is released (confirmed
+  or not) and the order dropped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import enum
+import logging
+import uuid
+from collections import Counter
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+from fastapi import FastAPI
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from emporium.orders.catalog.client import CatalogClient
+from emporium.orders.idempotency import service as idempotency
+from emporium.orders.idempotency.service import Claim
+from emporium.orders.orders.models import Order, OrderStatus
+from emporium.orders.orders.placement import confirm_order
+from emporium.orders.settings import OrdersSettings
+from emporium.servicekit import Conflict, NotFound, ServiceUnavailable
+
+logger = logging.getLogger("emporium.orders.recovery")
+
+
+class Resolution(enum.StrEnum):
+    """What became of one stale pending order."""
+
+    CONFIRMED = "confirmed"
+    DROPPED = "dropped"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+
+
+async def recover_stale_orders(
+    *,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    catalog: CatalogClient,
+    older_than: timedelta,
+    batch: int,
+) -> Counter[Resolution]:
+    """Resolve up to `batch` orders pending for longer than `older_than`, oldest first."""
+    async with sessionmaker() as session:
+        candidates = (
+            await session.scalars(
+                select(Order.id)
+                .where(Order.status == OrderStatus.PENDING.value)
+                .where(Order.created_at < func.now() - older_than)
+                .order_by(Order.created_at)
+                .limit(batch)
+            )
+        ).all()
+    resolutions: Counter[Resolution] = Counter()
+    for order_id in candidates:
+        try:
+            async with sessionmaker() as session, session.begin():
+                resolution = await _resolve(session, catalog, order_id)
+        except ServiceUnavailable as exc:
+            logger.warning("catalog unavailable, stale pending orders wait: %s", exc.detail)
+            break
+        except Exception:
+            logger.exception("could not resolve stale pending order %s", order_id)
+            resolution = Resolution.FAILED
+        resolutions[resolution] += 1
+    return resolutions
+
+
+async def _resolve(
+    session: AsyncSession, catalog: CatalogClient, order_id: uuid.UUID
+) -> Resolution:
+    order = await session.scalar(
+        select(Order)
+        .where(Order.id == order_id, Order.status == OrderStatus.PENDING.value)
+        .with_for_update(skip_locked=True, of=Order)
+        .execution_options(populate_existing=True)
+    )
+    if order is None:  # resolved meanwhile, or another replica holds it
+        return Resolution.SKIPPED
+    record = await idempotency.record_of_order(session=session, order_id=order.id)
+    if record is None or record.state == "failed":  # the key moved on without this order
+        with contextlib.suppress(NotFound):
+            await catalog.release(order.reservation_id)
+        await _drop(session, order)
+        logger.warning("dropped orphaned pending order %s and released its stock", order.id)
+        return Resolution.DROPPED
+    if record.state == "processing" and record.locked_until > datetime.now(UTC):
+        return Resolution.SKIPPED  # its request still holds the key's lease
+    claim = Claim(record_id=record.id, order_id=order.id)
+    try:
+        await catalog.confirm(order.reservation_id)
+    except (Conflict, NotFound):  # released or expired (its stock is back), or unknown
+        await _drop(session, order)
+        await idempotency.reopen(session=session, claim=claim)
+        logger.warning("dropped pending order %s: its reservation is gone", order.id)
+        return Resolution.DROPPED
+    await confirm_order(session=session, claim=claim)
+    logger.warning("confirmed pending order %s left by a dead request", order.id)
+    return Resolution.CONFIRMED
+
+
+async def _drop(session: AsyncSession, order: Order) -> None:
+    # Deleted, not cancelled: its key never answered 201, so no client knows this order,
+    # just as when placement compensates a failure. A `cancelled` row would show the
+    # customer an order they never placed, next to the one a retry of the key places.
+    await session.delete(order)
+    await session.flush()
+
+
+async def run_recovery(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    catalog: CatalogClient,
+    settings: OrdersSettings,
+) -> None:
+    """Run a recovery round every interval until cancelled; errors are logged."""
+    older_than = timedelta(seconds=settings.pending_order_stale_seconds)
+    while True:
+        try:
+            resolutions = await recover_stale_orders(
+                sessionmaker=sessionmaker,
+                catalog=catalog,
+                older_than=older_than,
+                batch=settings.pending_order_recovery_batch,
+            )
+        except Exception:
+            logger.exception("pending-order recovery failed; retrying next interval")
+        else:
+            if resolutions:
+                summary = ", ".join(f"{n} {r.value}" for r, n in sorted(resolutions.items()))
+                logger.info("stale pending orders: %s", summary)
+        await asyncio.sleep(settings.pending_order_recovery_interval_seconds)
+
+
+@contextlib.asynccontextmanager
+async def pending_order_recovery(app: FastAPI) -> AsyncIterator[None]:
+    """Run the recovery while the app runs; cancel it and wait for it at shutdown."""
+    settings: OrdersSettings = app.state.settings
+    task = asyncio.create_task(
+        run_recovery(app.state.sessionmaker, app.state.catalog_client, settings),
+        name="orders-pending-order-recovery",
+    )
+    app.state.pending_order_recovery = task
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
