@@ -199,6 +199,31 @@ async def test_a_service_that_comes_back_is_documented_again(
 
 
 @pytest.mark.slow
+async def test_a_ready_gateway_documents_every_ready_service(
+    start_gateway: StartGateway, log_dir: Path
+) -> None:
+    spec = _spec("Orders", "/orders", {"id": {"type": "string"}}, op_id="orders-items-list")
+    orders = await start_upstream("late-orders", log_dir, FAKE_OPENAPI=json.dumps(spec))
+    await orders.stop()  # the service comes up after the gateway, as in a parallel start
+    gateway = await start_gateway(
+        "late-docs",
+        GATEWAY_UPSTREAMS=upstreams_env({"orders": (orders.url, ["/orders"])}),
+        GATEWAY_OPENAPI_RETRY_SECONDS="3600",  # no background retry can be what fixes it
+    )
+    try:
+        async with httpx.AsyncClient(base_url=gateway.url) as client:
+            assert (await client.get("/readyz")).status_code == 503
+            await orders.start(ready_path="/readyz")
+            assert (await client.get("/readyz")).status_code == 200
+            merged = (await client.get("/openapi.json")).json()
+            assert "/orders/items" in merged["paths"]
+            assert merged["x-tagGroups"] == [{"name": "Orders", "tags": ["items"]}]
+    finally:
+        await gateway.stop()
+        await orders.stop()
+
+
+@pytest.mark.slow
 async def test_landing_page_lists_each_service(real_system: RealSystem) -> None:
     async with httpx.AsyncClient(base_url=real_system.url) as client:
         page = await client.get("/")

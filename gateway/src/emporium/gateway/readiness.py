@@ -7,6 +7,7 @@ from collections.abc import Mapping
 import aiohttp
 from fastapi import FastAPI
 
+from emporium.gateway.docs.registry import SpecRegistry
 from emporium.gateway.proxy import UpstreamRuntime
 from emporium.servicekit.health import ReadinessCheck
 
@@ -30,6 +31,11 @@ def upstream_checks(
                 await response.read()
                 if response.status != 200:
                     raise UpstreamNotReady(f"status {response.status}")
+            registry: SpecRegistry | None = getattr(app.state, "spec_registry", None)
+            if registry is not None and not registry.docs[upstream.name].available:
+                # Ready but not documented yet (it came up after the gateway): document it
+                # now, so a gateway that reports ready serves the docs of every ready service.
+                await registry.refresh([upstream.name])
 
         return check
 
