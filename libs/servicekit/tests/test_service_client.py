@@ -69,7 +69,7 @@ class Upstream:
             if behaviour.isdigit():
                 return JSONResponse(
                     {
-                        "type": "about:blank",
+                        "type": f"urn:emporium:problem:thing-{behaviour}",
                         "status": int(behaviour),
                         "detail": f"said {behaviour}",
                         "hint": 7,
@@ -234,6 +234,10 @@ async def test_upstream_problems_become_domain_errors(
     if status != 403:
         assert raised.value.detail == f"said {status}"  # type: ignore[attr-defined]
         assert raised.value.extra == {"hint": 7}  # type: ignore[attr-defined]
+        # The upstream's own problem type is passed on, not a generic one for the status.
+        assert raised.value.problem_slug == f"thing-{status}"  # type: ignore[attr-defined]
+    else:  # our credentials were refused: our problem, with our type
+        assert raised.value.problem_slug == "bad-gateway"  # type: ignore[attr-defined]
     assert client.breaker.state == "closed"
 
 

@@ -162,6 +162,7 @@ async def test_unknown_or_inactive_products_are_422_naming_their_lines(
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
     problem = response.json()
+    assert problem["type"] == "urn:emporium:problem:unreservable-items"
     assert problem["detail"] == "Some items cannot be reserved."
     assert [(e["field"], e["location"], e["message"]) for e in problem["errors"]] == [
         ("items.1.product_id", "body", "no such product"),

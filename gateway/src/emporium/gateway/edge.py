@@ -148,7 +148,7 @@ class EdgeApp:
         except KeySetUnavailable as exc:
             problem = keys_unavailable(exc)
             raise ProxyFailure(
-                problem.status_code, problem.slug, problem.detail, problem.headers
+                problem.status_code, problem.problem_slug, problem.detail, problem.headers
             ) from exc
         return principal.subject
 

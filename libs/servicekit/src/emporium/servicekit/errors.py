@@ -19,11 +19,14 @@ class DomainError(Exception):
         *,
         extra: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
+        problem_slug: str | None = None,
     ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.extra = dict(extra or {})
         self.headers = dict(headers or {})
+        # The problem type answered; another service's more precise type may be passed on.
+        self.problem_slug = problem_slug or self.slug
 
 
 class NotFound(DomainError):

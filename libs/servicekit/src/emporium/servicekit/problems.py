@@ -93,7 +93,7 @@ async def _domain_error(request: Request, exc: Exception) -> ProblemResponse:
         exc.status_code,
         detail=exc.detail,
         title=exc.title,
-        slug=exc.slug,
+        slug=exc.problem_slug,
         instance=request.url.path,
         extra=exc.extra,
         headers=exc.headers,

@@ -30,6 +30,7 @@ from emporium.servicekit.errors import (
     ServiceUnavailable,
     TooManyRequests,
 )
+from emporium.servicekit.problems import PROBLEM_TYPE_PREFIX
 
 logger = logging.getLogger("emporium.service_client")
 
@@ -310,7 +311,7 @@ def upstream_error(service: str, response: httpx.Response) -> DomainError:
 
     401/403 say that *this* service's credentials were refused, which is not the
     caller's fault: they become 502. Other statuses keep their meaning, with the
-    upstream's detail and extra members (e.g. `short_items`) passed through.
+    upstream's problem type, detail and extra members (e.g. `short_items`) passed through.
     """
     status = response.status_code
     try:
@@ -327,7 +328,12 @@ def upstream_error(service: str, response: httpx.Response) -> DomainError:
     headers = {}
     if status == 429 and (after := _retry_after(response)) is not None:
         headers["Retry-After"] = str(after)
-    return _BY_STATUS.get(status, DomainError)(detail, extra=extra, headers=headers)
+    problem_type = body.get("type") if isinstance(body, dict) else None
+    slug = None
+    if isinstance(problem_type, str) and problem_type.startswith(PROBLEM_TYPE_PREFIX):
+        slug = problem_type.removeprefix(PROBLEM_TYPE_PREFIX)  # one of ours: keep its meaning
+    error = _BY_STATUS.get(status, DomainError)
+    return error(detail, extra=extra, headers=headers, problem_slug=slug)
 
 
 def service_client(name: str) -> Callable[[Request], ServiceClient]:
