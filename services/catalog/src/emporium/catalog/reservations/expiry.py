@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -12,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from emporium.catalog.reservations.service import expire_due_reservations
 from emporium.catalog.settings import CatalogSettings
+from emporium.servicekit.background import periodic
 
 logger = logging.getLogger("emporium.catalog.expiry")
 
@@ -27,32 +27,18 @@ async def sweep_once(sessionmaker: async_sessionmaker[AsyncSession], *, batch: i
             return total
 
 
-async def run_sweeper(
-    sessionmaker: async_sessionmaker[AsyncSession], settings: CatalogSettings
-) -> None:
-    """Sweep every `reservation_sweep_interval` seconds until cancelled; errors are logged."""
-    while True:
-        try:
-            expired = await sweep_once(sessionmaker, batch=settings.reservation_sweep_batch)
-        except Exception:
-            logger.exception("reservation sweep failed; retrying next interval")
-        else:
-            if expired:
-                logger.info("expired %d reservation(s) and returned their stock", expired)
-        await asyncio.sleep(settings.reservation_sweep_interval)
-
-
 @contextlib.asynccontextmanager
 async def reservation_sweeper(app: FastAPI) -> AsyncIterator[None]:
-    """Run the sweeper while the app runs; cancel it and wait for it at shutdown."""
+    """Sweep every `reservation_sweep_interval` seconds while the app runs."""
     settings: CatalogSettings = app.state.settings
-    task = asyncio.create_task(
-        run_sweeper(app.state.sessionmaker, settings), name="catalog-reservation-sweeper"
-    )
-    app.state.reservation_sweeper = task
-    try:
+    sessionmaker: async_sessionmaker[AsyncSession] = app.state.sessionmaker
+
+    async def sweep() -> None:
+        expired = await sweep_once(sessionmaker, batch=settings.reservation_sweep_batch)
+        if expired:
+            logger.info("expired %d reservation(s) and returned their stock", expired)
+
+    interval = settings.reservation_sweep_interval
+    async with periodic(sweep, interval=interval, name="catalog-reservation-sweeper") as task:
+        app.state.reservation_sweeper = task
         yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task

@@ -18,7 +18,6 @@ and resolved:
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import enum
 import logging
@@ -38,6 +37,7 @@ from emporium.orders.orders.models import Order, OrderStatus
 from emporium.orders.orders.placement import confirm_order
 from emporium.orders.settings import OrdersSettings
 from emporium.servicekit import Conflict, NotFound, ServiceUnavailable
+from emporium.servicekit.background import periodic
 
 logger = logging.getLogger("emporium.orders.recovery")
 
@@ -125,42 +125,24 @@ async def _drop(session: AsyncSession, order: Order) -> None:
     await session.flush()
 
 
-async def run_recovery(
-    sessionmaker: async_sessionmaker[AsyncSession],
-    catalog: CatalogClient,
-    settings: OrdersSettings,
-) -> None:
-    """Run a recovery round every interval until cancelled; errors are logged."""
-    older_than = timedelta(seconds=settings.pending_order_stale_seconds)
-    while True:
-        try:
-            resolutions = await recover_stale_orders(
-                sessionmaker=sessionmaker,
-                catalog=catalog,
-                older_than=older_than,
-                batch=settings.pending_order_recovery_batch,
-            )
-        except Exception:
-            logger.exception("pending-order recovery failed; retrying next interval")
-        else:
-            if resolutions:
-                summary = ", ".join(f"{n} {r.value}" for r, n in sorted(resolutions.items()))
-                logger.info("stale pending orders: %s", summary)
-        await asyncio.sleep(settings.pending_order_recovery_interval_seconds)
-
-
 @contextlib.asynccontextmanager
 async def pending_order_recovery(app: FastAPI) -> AsyncIterator[None]:
-    """Run the recovery while the app runs; cancel it and wait for it at shutdown."""
+    """Run a recovery round every interval while the app runs."""
     settings: OrdersSettings = app.state.settings
-    task = asyncio.create_task(
-        run_recovery(app.state.sessionmaker, app.state.catalog_client, settings),
-        name="orders-pending-order-recovery",
-    )
-    app.state.pending_order_recovery = task
-    try:
+    older_than = timedelta(seconds=settings.pending_order_stale_seconds)
+
+    async def recover() -> None:
+        resolutions = await recover_stale_orders(
+            sessionmaker=app.state.sessionmaker,
+            catalog=app.state.catalog_client,
+            older_than=older_than,
+            batch=settings.pending_order_recovery_batch,
+        )
+        if resolutions:
+            summary = ", ".join(f"{n} {r.value}" for r, n in sorted(resolutions.items()))
+            logger.info("stale pending orders: %s", summary)
+
+    interval = settings.pending_order_recovery_interval_seconds
+    async with periodic(recover, interval=interval, name="orders-pending-order-recovery") as task:
+        app.state.pending_order_recovery = task
         yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
