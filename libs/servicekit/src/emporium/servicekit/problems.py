@@ -137,14 +137,17 @@ async def _validation_error(request: Request, exc: Exception) -> ProblemResponse
     )
 
 
+def _retry_later(request: Request, slug: str, detail: str) -> ProblemResponse:
+    """A 503 the client may retry: a dependency is down or too slow, not the request wrong."""
+    return problem_response(
+        503, slug=slug, detail=detail, instance=request.url.path, headers={"Retry-After": "2"}
+    )
+
+
 async def _database_unavailable(request: Request, exc: Exception) -> ProblemResponse:
     logger.error("database unavailable: %s", exc.__class__.__name__, exc_info=exc)
-    return problem_response(
-        503,
-        slug="dependency-unavailable",
-        detail="The database is unavailable; retry later.",
-        instance=request.url.path,
-        headers={"Retry-After": "2"},
+    return _retry_later(
+        request, "dependency-unavailable", "The database is unavailable; retry later."
     )
 
 
@@ -154,12 +157,8 @@ _TIMED_OUT_SQLSTATES = frozenset({"57014", "55P03"})
 
 async def _dependency_timeout(request: Request, exc: Exception) -> ProblemResponse:
     logger.error("a dependency did not answer in time: %r", exc)
-    return problem_response(
-        503,
-        slug="dependency-timeout",
-        detail="A dependency (the database) did not answer in time; retry later.",
-        instance=request.url.path,
-        headers={"Retry-After": "2"},
+    return _retry_later(
+        request, "dependency-timeout", "A dependency did not answer in time; retry later."
     )
 
 
