@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 import uuid
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,9 +35,12 @@ from emporium.catalog.products.pagination import encode_cursor
 from emporium.catalog.products.schemas import ProductQuery
 from emporium.catalog.products.service import listing_statement
 from emporium.catalog.seed import load_demo, load_synthetic
-from emporium.servicekit.embedded_pg import EmbeddedPostgres
 from emporium.servicekit.settings import to_async_url
-from emporium.servicekit.testing import create_migrated_database, drop_test_database
+from emporium.servicekit.testing import (
+    create_migrated_database,
+    drop_test_database,
+    postgres_server,
+)
 
 PRODUCTS = 100_000
 # Filters and sorts walk an index: a page costs the same at row 20 or row 50,000.
@@ -176,11 +180,8 @@ async def run(args: argparse.Namespace) -> tuple[str, bool]:
     base = Path(tempfile.mkdtemp(prefix="bench-catalog-"))
     (base / "logs").mkdir()
     procs = Processes(base / "logs")
-    pg: EmbeddedPostgres | None = None
-    server = os.environ.get("EMPORIUM_TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
-    if not server:
-        pg = EmbeddedPostgres(base / "pg")
-        server = pg.start()
+    database = ExitStack()
+    server = database.enter_context(postgres_server(base / "pg"))
     db = await create_migrated_database(server, "emporium.catalog", "bench_catalog_list")
     engine = create_async_engine(to_async_url(db))
     try:
@@ -202,8 +203,7 @@ async def run(args: argparse.Namespace) -> tuple[str, bool]:
         procs.stop()
         await engine.dispose()
         await drop_test_database(db)
-        if pg is not None:
-            pg.stop()
+        database.close()
     return report(rows, args.runs), targets_met(rows)
 
 

@@ -20,14 +20,19 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 
-from emporium.servicekit.embedded_pg import EmbeddedPostgres
-from emporium.servicekit.testing import TokenFactory, create_migrated_database, drop_test_database
+from emporium.servicekit.testing import (
+    TokenFactory,
+    create_migrated_database,
+    drop_test_database,
+    postgres_server,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -266,11 +271,8 @@ async def run(args: argparse.Namespace) -> str:
     os.chmod(base, 0o755)  # noqa: S103 - nginx workers (nobody) read the static files
     (base / "logs").mkdir()
     procs = Processes(base / "logs")
-    pg: EmbeddedPostgres | None = None
-    server = os.environ.get("EMPORIUM_TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
-    if not server:
-        pg = EmbeddedPostgres(base / "pg")
-        server = pg.start()
+    database = ExitStack()
+    server = database.enter_context(postgres_server(base / "pg"))
     db = await create_migrated_database(server, "emporium.catalog", "bench_catalog")
     names: tuple[str, ...] = ("catalog", "gateway", "nginx_catalog", "static", "nginx_static")
     names += ("ceiling", "ceiling_granian", "bare_aiohttp", "bare_httpx")
@@ -337,8 +339,7 @@ async def run(args: argparse.Namespace) -> str:
             await sh(stop, check=False)
         procs.stop()
         await drop_test_database(db)
-        if pg is not None:
-            pg.stop()
+        database.close()
     meta = (
         f"# Gateway benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n\n"
         f"`GET {PATH}`, wrk -t2 -c{args.connections} -d{args.seconds}s, {args.rounds} alternating "

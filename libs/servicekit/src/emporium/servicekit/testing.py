@@ -11,7 +11,7 @@ import os
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -118,18 +118,25 @@ async def drop_test_database(url: str) -> None:
     await drop_database(server, name)
 
 
-@pytest.fixture(scope="session")
-def postgres_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """URL of a real PostgreSQL server for the whole test session."""
+@contextmanager
+def postgres_server(folder: Path) -> Iterator[str]:
+    """`EMPORIUM_TEST_DATABASE_URL` (or `DATABASE_URL`), else an embedded server in `folder`."""
     external = os.environ.get("EMPORIUM_TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
     if external:
         yield external
         return
-    server = EmbeddedPostgres(Path(tmp_path_factory.mktemp("pg")))
+    server = EmbeddedPostgres(folder)
     try:
         yield server.start()
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """URL of a real PostgreSQL server for the whole test session."""
+    with postgres_server(Path(tmp_path_factory.mktemp("pg"))) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
