@@ -22,7 +22,16 @@ from emporium.servicekit.testing import (
 )
 
 Json = dict[str, Any]
+Factory = Callable[..., Awaitable[Json]]
 ClientFactory = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
+
+
+def order(*lines: tuple[Json, int], order_id: str | None = None) -> Json:
+    """A reservation request body: (product, quantity) lines for one order."""
+    return {
+        "order_id": order_id or str(uuid.uuid4()),
+        "items": [{"product_id": p["id"], "quantity": q} for p, q in lines],
+    }
 
 
 @pytest.fixture(scope="session")

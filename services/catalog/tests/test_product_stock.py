@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections import Counter
-from collections.abc import Awaitable, Callable
-from typing import Any
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
@@ -14,10 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from emporium.catalog.products.schemas import MAX_INT32
 from emporium.catalog.reservations.expiry import sweep_once
 
-from .conftest import ClientFactory
-
-Json = dict[str, Any]
-Factory = Callable[..., Awaitable[Json]]
+from .conftest import ClientFactory, Factory, Json, order
 
 
 async def read(client: httpx.AsyncClient, product: Json) -> tuple[Json, str]:
@@ -32,11 +27,9 @@ async def reserve(
     client: httpx.AsyncClient, headers: dict[str, str], product: Json, quantity: int
 ) -> httpx.Response:
     """Reserve `quantity` units of one product for a new order."""
-    body = {
-        "order_id": str(uuid.uuid4()),
-        "items": [{"product_id": product["id"], "quantity": quantity}],
-    }
-    return await client.post("/catalog/reservations", json=body, headers=headers)
+    return await client.post(
+        "/catalog/reservations", json=order((product, quantity)), headers=headers
+    )
 
 
 async def test_patch_with_stock_is_422_naming_stock_and_pointing_to_restock(

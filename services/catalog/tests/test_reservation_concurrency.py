@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections import Counter
-from collections.abc import Awaitable, Callable
-from typing import Any
 
 import httpx
 from sqlalchemy import func, select
@@ -14,21 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from emporium.catalog.reservations.models import ReservationItem
 
-from .conftest import ClientFactory
-
-Json = dict[str, Any]
-Factory = Callable[..., Awaitable[Json]]
+from .conftest import ClientFactory, Factory, Json, order
 
 
 async def reserve(
-    client: httpx.AsyncClient, headers: dict[str, str], *lines: tuple[str, int]
+    client: httpx.AsyncClient, headers: dict[str, str], *lines: tuple[Json, int]
 ) -> int:
     """POST one reservation for a new order; returns the status code."""
-    body = {
-        "order_id": str(uuid.uuid4()),
-        "items": [{"product_id": pid, "quantity": qty} for pid, qty in lines],
-    }
-    response = await client.post("/catalog/reservations", json=body, headers=headers)
+    response = await client.post("/catalog/reservations", json=order(*lines), headers=headers)
     return response.status_code
 
 
@@ -41,7 +32,7 @@ async def test_fifty_concurrent_single_unit_reservations_on_stock_ten(
     product = await make_product(stock=10)
     async with client_factory(db_pool_size=25, db_max_overflow=30) as fast:
         codes = await asyncio.wait_for(
-            asyncio.gather(*(reserve(fast, reserver, (product["id"], 1)) for _ in range(50))),
+            asyncio.gather(*(reserve(fast, reserver, (product, 1)) for _ in range(50))),
             timeout=30,
         )
         assert Counter(codes) == {201: 10, 409: 40}
@@ -60,9 +51,9 @@ async def test_multi_item_reservations_in_opposite_orders_do_not_deadlock(
 ) -> None:
     one, two, three = [await make_product(stock=100) for _ in range(3)]
     orders = [
-        ((one["id"], 1), (two["id"], 1), (three["id"], 1)),
-        ((three["id"], 1), (two["id"], 1), (one["id"], 1)),
-        ((two["id"], 1), (three["id"], 1), (one["id"], 1)),
+        ((one, 1), (two, 1), (three, 1)),
+        ((three, 1), (two, 1), (one, 1)),
+        ((two, 1), (three, 1), (one, 1)),
     ]
     async with client_factory(db_pool_size=25, db_max_overflow=30) as fast:
         codes = await asyncio.wait_for(

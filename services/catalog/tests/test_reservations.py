@@ -3,27 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
-from typing import Any
 
 import httpx
 
-Json = dict[str, Any]
-Factory = Callable[..., Awaitable[Json]]
+from .conftest import Factory, Json, order
 
 
 async def stock_of(client: httpx.AsyncClient, product: Json) -> int:
     """The product's current stock, read through the API."""
     stock: int = (await client.get(f"/catalog/products/{product['id']}")).json()["stock"]
     return stock
-
-
-def order(*lines: tuple[Json, int], order_id: str | None = None) -> Json:
-    """A reservation request body."""
-    return {
-        "order_id": order_id or str(uuid.uuid4()),
-        "items": [{"product_id": p["id"], "quantity": q} for p, q in lines],
-    }
 
 
 async def test_reservation_holds_stock_and_returns_prices(
