@@ -13,6 +13,7 @@ from emporium.devstack import Stack, StackConfig
 from emporium.devstack.components import COMPONENTS
 from emporium.devstack.ports import free_port
 from emporium.devstack.stack import DEMO_ADMIN
+from emporium.servicekit.testing import embedded_postgres_folder
 from tests.system import System
 
 
@@ -27,22 +28,24 @@ async def system(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Syst
     if base_url:
         yield System(base_url, None, admin)
         return
-    config = StackConfig(
-        data_dir=tmp_path_factory.mktemp("stack"),
-        ports={c.name: free_port() for c in COMPONENTS},
-        database_server_url=os.environ.get("EMPORIUM_TEST_DATABASE_URL")
-        or os.environ.get("DATABASE_URL"),
-        database_prefix=f"it_{uuid.uuid4().hex[:8]}_",
-        seed_demo_data=True,
-        admin=admin,
-        extra_env={"CATALOG_RESERVATION_TTL": "60", "ORDERS_CATALOG_TIMEOUT_SECONDS": "3"},
-    )
-    stack = Stack(config, report=lambda message: None)
-    try:
-        await stack.start()
-        yield System(config.public_url.replace("localhost", config.host), stack, admin)
-    finally:
-        await stack.stop()
+    with embedded_postgres_folder() as postgres_folder:
+        config = StackConfig(
+            data_dir=tmp_path_factory.mktemp("stack"),
+            postgres_dir=postgres_folder,
+            ports={c.name: free_port() for c in COMPONENTS},
+            database_server_url=os.environ.get("EMPORIUM_TEST_DATABASE_URL")
+            or os.environ.get("DATABASE_URL"),
+            database_prefix=f"it_{uuid.uuid4().hex[:8]}_",
+            seed_demo_data=True,
+            admin=admin,
+            extra_env={"CATALOG_RESERVATION_TTL": "60", "ORDERS_CATALOG_TIMEOUT_SECONDS": "3"},
+        )
+        stack = Stack(config, report=lambda message: None)
+        try:
+            await stack.start()
+            yield System(config.public_url.replace("localhost", config.host), stack, admin)
+        finally:
+            await stack.stop()
 
 
 @pytest.fixture

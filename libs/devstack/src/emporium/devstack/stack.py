@@ -39,6 +39,8 @@ class StackConfig:
     """Where the stack keeps its data, which ports it uses and which database it talks to."""
 
     data_dir: Path
+    postgres_dir: Path | None = None
+    """Where the embedded server keeps its data; `data_dir/postgres` when not set."""
     host: str = "127.0.0.1"
     ports: dict[str, int] = field(default_factory=lambda: {c.name: c.port for c in COMPONENTS})
     database_server_url: str | None = None
@@ -158,7 +160,7 @@ class Stack:
         server = self.config.database_server_url
         needs_server = any(c.name not in self.config.database_urls for c in SERVICES)
         if server is None and needs_server:
-            pg_dir = self.data_dir / "postgres"
+            pg_dir = self.config.postgres_dir or self.data_dir / "postgres"
             self.report(f"starting embedded PostgreSQL (data in {pg_dir})")
             self._postgres = EmbeddedPostgres(pg_dir)
             try:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
+import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -119,6 +121,22 @@ async def drop_test_database(url: str) -> None:
 
 
 @contextmanager
+def embedded_postgres_folder() -> Iterator[Path]:
+    """A private folder for an embedded server's data, removed afterwards.
+
+    Not under pytest's temp root: every pytest run that starts resets
+    `/tmp/pytest-of-<user>` to mode 0700, and under root the embedded server runs as its own
+    user, which then can no longer reach its data to stop cleanly (a second suite running
+    beside this one is enough).
+    """
+    folder = Path(tempfile.mkdtemp(prefix="emporium-pg-"))
+    try:
+        yield folder / "data"
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
 def postgres_server(folder: Path) -> Iterator[str]:
     """`EMPORIUM_TEST_DATABASE_URL` (or `DATABASE_URL`), else an embedded server in `folder`."""
     external = os.environ.get("EMPORIUM_TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
@@ -133,9 +151,9 @@ def postgres_server(folder: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def postgres_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def postgres_server_url() -> Iterator[str]:
     """URL of a real PostgreSQL server for the whole test session."""
-    with postgres_server(Path(tmp_path_factory.mktemp("pg"))) as url:
+    with embedded_postgres_folder() as folder, postgres_server(folder) as url:
         yield url
 
 
