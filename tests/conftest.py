@@ -38,7 +38,13 @@ async def system(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Syst
             database_prefix=f"it_{uuid.uuid4().hex[:8]}_",
             seed_demo_data=True,
             admin=admin,
-            extra_env={"CATALOG_RESERVATION_TTL": "60", "ORDERS_CATALOG_TIMEOUT_SECONDS": "3"},
+            extra_env={
+                "CATALOG_RESERVATION_TTL": "60",
+                "ORDERS_CATALOG_TIMEOUT_SECONDS": "3",
+                # Every test customer registers from this one address; auth's own tests
+                # prove the per-address registration ration.
+                "AUTH_REGISTRATIONS_FREE_PER_ADDRESS": "1000",
+            },
         )
         stack = Stack(config, report=lambda message: None)
         try:

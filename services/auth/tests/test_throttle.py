@@ -1,4 +1,4 @@
-"""Brute-force protection: 429 with Retry-After, and sign-in works again after the window."""
+"""Brute-force protection: growing delays per (account, address) and per address, no lockout."""
 
 from __future__ import annotations
 
@@ -12,19 +12,22 @@ import pytest
 
 from emporium.auth.main import create_app
 from emporium.auth.settings import AuthSettings
+from emporium.auth.tokens.throttle import DelayRule
 from emporium.servicekit.testing import app_client
 
-WINDOW = 8.0  # argon2 is slow on busy machines: every failure must fit in the window
+BASE = 2.0  # the first delay; argon2 is slow on busy machines, so not much shorter
 
 
 @pytest.fixture
 async def strict_client(auth_settings: AuthSettings) -> AsyncIterator[httpx.AsyncClient]:
-    """An auth app that allows 3 failures per account, 4 per address, in a short window."""
+    """Auth that allows 3 free failures per (account, address), 4 per address, then delays."""
     settings = auth_settings.model_copy(
         update={
-            "login_max_failures": 3,
-            "login_max_failures_per_address": 4,
-            "login_failure_window_seconds": WINDOW,
+            "login_free_failures": 3,
+            "login_free_failures_per_address": 4,
+            "login_delay_base_seconds": BASE,
+            "login_delay_max_seconds": 60.0,
+            "registrations_free_per_address": 2,
             "admin_email": None,
             "admin_password": None,
         }
@@ -49,30 +52,58 @@ async def sign_in(
     )
 
 
-async def test_repeated_failures_for_one_account_get_429_then_work_after_the_window(
+def test_delays_double_after_the_free_failures_and_stop_at_the_cap() -> None:
+    rule = DelayRule(free=2, base_seconds=1.0, max_seconds=10.0, forget_after_seconds=60.0)
+    delays = [rule.delay_seconds(n) for n in range(1, 9)]
+    assert delays == [0.0, 0.0, 1.0, 2.0, 4.0, 8.0, 10.0, 10.0]
+    assert rule.delay_seconds(10_000) == 10.0  # no overflow for a determined attacker
+
+
+async def test_a_strangers_failures_never_lock_the_owner_out(
     strict_client: httpx.AsyncClient, customer: Any
 ) -> None:
-    for _ in range(3):
-        headers = address()  # spread over addresses: the per-account limit must hold alone
-        response = await sign_in(strict_client, customer.email, "wrong-password", headers)
-        assert response.status_code == 400
-    blocked = await sign_in(strict_client, customer.email, customer.password, address())
+    stranger = address()
+    for _ in range(5):
+        await sign_in(strict_client, customer.email, "wrong-password", stranger)
+    blocked = await sign_in(strict_client, customer.email, customer.password, stranger)
     assert blocked.status_code == 429
     assert blocked.json()["error"] == "slow_down"
-    retry_after = int(blocked.headers["retry-after"])
-    assert 1 <= retry_after <= WINDOW
 
-    await asyncio.sleep(retry_after)  # exactly what the client was told to wait
-    allowed = await sign_in(strict_client, customer.email, customer.password, address())
+    owner = await sign_in(strict_client, customer.email, customer.password, address())
+    assert owner.status_code == 200
+    assert owner.json()["access_token"]
+
+
+async def test_failures_for_one_account_from_one_address_get_growing_delays(
+    strict_client: httpx.AsyncClient, customer: Any
+) -> None:
+    here = address()
+    for _ in range(3):  # the free failures
+        response = await sign_in(strict_client, customer.email, "wrong-password", here)
+        assert response.status_code == 400
+    first = await sign_in(strict_client, customer.email, "wrong-password", here)
+    assert first.status_code == 400  # the 4th failure is counted and starts the first delay
+    blocked = await sign_in(strict_client, customer.email, customer.password, here)
+    assert blocked.status_code == 429
+    assert 1 <= int(blocked.headers["retry-after"]) <= BASE
+
+    await asyncio.sleep(int(blocked.headers["retry-after"]))  # what the client was told
+    again = await sign_in(strict_client, customer.email, "wrong-password", here)
+    assert again.status_code == 400
+    longer = await sign_in(strict_client, customer.email, customer.password, here)
+    assert longer.status_code == 429
+    assert int(longer.headers["retry-after"]) > BASE  # the delay doubled
+
+    await asyncio.sleep(int(longer.headers["retry-after"]))
+    allowed = await sign_in(strict_client, customer.email, customer.password, here)
     assert allowed.status_code == 200
-    assert allowed.json()["access_token"]
 
 
 async def test_repeated_failures_from_one_address_get_429(
     strict_client: httpx.AsyncClient, customer: Any
 ) -> None:
     headers = address()
-    for n in range(4):
+    for n in range(5):
         response = await sign_in(strict_client, f"ghost{n}-{customer.email}", "nope-nope", headers)
         assert response.status_code == 400
     blocked = await sign_in(strict_client, customer.email, customer.password, headers)
@@ -84,27 +115,26 @@ async def test_repeated_failures_from_one_address_get_429(
     ).status_code == 200
 
 
-async def test_success_resets_the_account_counter(
+async def test_success_resets_the_account_and_address_counter(
     strict_client: httpx.AsyncClient, customer: Any
 ) -> None:
+    here = address()
     for _ in range(2):
-        await sign_in(strict_client, customer.email, "wrong-password", address())
-    assert (
-        await sign_in(strict_client, customer.email, customer.password, address())
-    ).status_code == 200
-    for _ in range(2):
-        response = await sign_in(strict_client, customer.email, "wrong-password", address())
+        await sign_in(strict_client, customer.email, "wrong-password", here)
+    signed_in = await sign_in(strict_client, customer.email, customer.password, here)
+    assert signed_in.status_code == 200
+    for _ in range(2):  # 4 in all: over the pair's 3 free ones unless the success reset it
+        response = await sign_in(strict_client, customer.email, "wrong-password", here)
         assert response.status_code == 400
-    assert (
-        await sign_in(strict_client, customer.email, customer.password, address())
-    ).status_code == 200
+    signed_in = await sign_in(strict_client, customer.email, customer.password, here)
+    assert signed_in.status_code == 200
 
 
 async def test_failed_client_authentication_is_throttled(
     strict_client: httpx.AsyncClient, orders_secret: str
 ) -> None:
     headers = address()
-    for n in range(4):
+    for n in range(5):
         response = await strict_client.post(
             "/auth/token",
             data={"grant_type": "client_credentials"},
@@ -120,3 +150,63 @@ async def test_failed_client_authentication_is_throttled(
     )
     assert blocked.status_code == 429
     assert "retry-after" in blocked.headers
+
+
+def registration(email: str) -> dict[str, str]:
+    """A valid registration body."""
+    return {"email": email, "password": "a-long-enough-password", "full_name": "Reg Istrant"}
+
+
+async def test_registrations_from_one_address_are_rationed(
+    strict_client: httpx.AsyncClient, new_email: Any
+) -> None:
+    here = address()
+    for _ in range(2):
+        created = await strict_client.post(
+            "/auth/register", json=registration(new_email("ration")), headers=here
+        )
+        assert created.status_code == 201, created.text
+
+    refused = await strict_client.post(
+        "/auth/register", json=registration(new_email("ration")), headers=here
+    )
+    assert refused.status_code == 429
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert int(refused.headers["retry-after"]) >= 1
+    assert "registrations" in refused.json()["detail"]
+
+    elsewhere = await strict_client.post(
+        "/auth/register", json=registration(new_email("ration")), headers=address()
+    )
+    assert elsewhere.status_code == 201
+
+
+async def test_concurrent_registrations_never_all_pass_the_ration(
+    strict_client: httpx.AsyncClient, new_email: Any
+) -> None:
+    here = address()
+    answers = await asyncio.gather(
+        *(
+            strict_client.post(
+                "/auth/register", json=registration(new_email("burst")), headers=here
+            )
+            for _ in range(8)
+        )
+    )
+    statuses = sorted(a.status_code for a in answers)
+    assert statuses == [201, 201] + [429] * 6
+
+
+async def test_an_invalid_registration_does_not_use_up_the_ration(
+    strict_client: httpx.AsyncClient, new_email: Any
+) -> None:
+    here = address()
+    for _ in range(3):
+        bad = await strict_client.post(
+            "/auth/register", json={"email": "not-an-email", "password": "x"}, headers=here
+        )
+        assert bad.status_code == 422
+    created = await strict_client.post(
+        "/auth/register", json=registration(new_email("ration")), headers=here
+    )
+    assert created.status_code == 201

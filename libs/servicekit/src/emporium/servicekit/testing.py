@@ -19,10 +19,14 @@ from typing import Any
 
 import httpx
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI
 from jose import jwk, jwt
+from sqlalchemy import MetaData
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from emporium.servicekit.embedded_pg import (
     EmbeddedPostgres,
@@ -32,6 +36,7 @@ from emporium.servicekit.embedded_pg import (
 )
 from emporium.servicekit.jwks import StaticKeys
 from emporium.servicekit.migrations import upgrade_head
+from emporium.servicekit.settings import to_async_url
 
 TEST_ISSUER = "http://localhost:8000"
 TEST_AUDIENCE = "emporium"
@@ -111,6 +116,23 @@ async def create_migrated_database(server_url: str, package: str, prefix: str) -
     url = database_url(server_url, name)
     await asyncio.to_thread(upgrade_head, package, url)
     return url
+
+
+async def schema_drift(database_url: str, metadata: MetaData) -> list[Any]:
+    """What alembic would still generate after the migrations (empty when they match the models)."""
+    engine = create_async_engine(to_async_url(database_url))
+    try:
+        async with engine.connect() as conn:
+            return await conn.run_sync(
+                lambda sync: compare_metadata(
+                    MigrationContext.configure(
+                        sync, opts={"compare_type": True, "compare_server_default": True}
+                    ),
+                    metadata,
+                )
+            )
+    finally:
+        await engine.dispose()
 
 
 async def drop_test_database(url: str) -> None:

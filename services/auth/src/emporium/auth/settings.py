@@ -66,9 +66,20 @@ class AuthSettings(ServiceSettings):
     access_token_ttl: int = Field(default=900, ge=30, le=86_400)
     refresh_token_ttl: int = Field(default=14 * 86_400, ge=60)
 
-    login_max_failures: int = Field(default=5, ge=1)
-    login_max_failures_per_address: int = Field(default=20, ge=1)
-    login_failure_window_seconds: float = Field(default=300.0, gt=0)
+    # Sign-in: free failures per (account, address) and per address, then growing delays.
+    login_free_failures: int = Field(default=5, ge=0)
+    login_free_failures_per_address: int = Field(default=20, ge=0)
+    login_delay_base_seconds: float = Field(default=1.0, gt=0)
+    login_delay_max_seconds: float = Field(default=300.0, gt=0)
+    login_forget_after_seconds: float = Field(default=900.0, gt=0)
+    # Registration runs argon2 (64 MiB): a few per address, then growing delays.
+    registrations_free_per_address: int = Field(default=10, ge=0)
+    registration_delay_base_seconds: float = Field(default=60.0, gt=0)
+    registration_delay_max_seconds: float = Field(default=3600.0, gt=0)
+    registration_forget_after_seconds: float = Field(default=3600.0, gt=0)
+    # Password hashes computed at once; None: one less than the CPUs (at least one).
+    password_hash_concurrency: int | None = Field(default=None, ge=1)
+    password_hash_queue: int = Field(default=64, ge=0)
     trusted_proxies: list[str] = Field(default_factory=lambda: list(DEFAULT_TRUSTED_PROXIES))
 
     @model_validator(mode="after")

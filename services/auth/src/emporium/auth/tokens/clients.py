@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote_plus
 
-from emporium.auth.passwords import hash_password, verify_password
+from emporium.auth.passwords import PasswordHasher
 from emporium.auth.settings import ClientConfig
 from emporium.auth.tokens.exceptions import invalid_client, invalid_request
 from emporium.servicekit.security import SCOPES
@@ -41,7 +41,9 @@ class ClientRegistry:
         self._clients = dict(clients)
 
     @classmethod
-    async def from_config(cls, config: Mapping[str, ClientConfig]) -> ClientRegistry:
+    async def from_config(
+        cls, config: Mapping[str, ClientConfig], passwords: PasswordHasher
+    ) -> ClientRegistry:
         """Read each client's secret (inline or file), hash it and forget the plain text."""
         clients: dict[str, Client] = {}
         for client_id, entry in config.items():
@@ -52,7 +54,7 @@ class ClientRegistry:
             if not secret:
                 raise ValueError(f"client {client_id!r} has an empty secret")
             clients[client_id] = Client(
-                client_id, await hash_password(secret), frozenset(entry.scopes)
+                client_id, await passwords.hash(secret), frozenset(entry.scopes)
             )
         if clients:
             logger.info("service clients configured: %s", ", ".join(sorted(clients)))
@@ -61,10 +63,12 @@ class ClientRegistry:
     def __contains__(self, client_id: object) -> bool:
         return client_id in self._clients
 
-    async def authenticate(self, credentials: ClientCredentials) -> Client | None:
+    async def authenticate(
+        self, credentials: ClientCredentials, passwords: PasswordHasher
+    ) -> Client | None:
         """The client when the secret matches; None otherwise (same cost when unknown)."""
         client = self._clients.get(credentials.client_id)
-        matches = await verify_password(
+        matches = await passwords.verify(
             credentials.secret or "", client.secret_hash if client else None
         )
         return client if matches and credentials.secret else None

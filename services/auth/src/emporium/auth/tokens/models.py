@@ -30,10 +30,11 @@ class RefreshToken(UUIDPrimaryKeyMixin, Base):
 
 
 class LoginThrottle(Base):
-    """Failed attempts for one key (`user:<email>`, `addr:<ip>`) in a window."""
+    """Recent failures of one key (`pair:<email>|<ip>`, `addr:<ip>`, …) and its block."""
 
     __tablename__ = "login_throttle"
 
     key: Mapped[str] = mapped_column(String(400), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer)
-    window_started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    last_failure_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    blocked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from emporium.auth.keys.service import KeyRing
-from emporium.auth.passwords import verify_password
+from emporium.auth.passwords import PasswordHasher
 from emporium.auth.settings import AuthSettings
 from emporium.auth.tokens.clients import (
     Client,
@@ -24,6 +24,7 @@ from emporium.auth.tokens.exceptions import (
     invalid_client,
     invalid_grant,
     invalid_request,
+    too_many_attempts,
 )
 from emporium.auth.tokens.issuing import (
     IssuedTokens,
@@ -54,6 +55,7 @@ class TokenContext:
     keyring: KeyRing
     clients: ClientRegistry
     throttle: Throttle
+    passwords: PasswordHasher
     address: str
     authorization: str | None
 
@@ -104,14 +106,20 @@ async def _optional_client(
     return await _authenticate_client(credentials, ctx=ctx, session=session)
 
 
+async def _refuse_if_blocked(keys: list[str], *, ctx: TokenContext, session: AsyncSession) -> None:
+    wait = await ctx.throttle.blocked_for(keys, session=session)
+    if wait is not None:
+        raise too_many_attempts(wait)
+
+
 async def _authenticate_client(
     credentials: ClientCredentials, *, ctx: TokenContext, session: AsyncSession
 ) -> Client:
     # Per address only: a per-client lock-out would let anyone stop a service's sign-in,
     # and client secrets are long random strings that cannot be guessed anyway.
     keys = [f"addr:{ctx.address}"]
-    await ctx.throttle.check(keys, session=session)
-    client = await ctx.clients.authenticate(credentials)
+    await _refuse_if_blocked(keys, ctx=ctx, session=session)
+    client = await ctx.clients.authenticate(credentials, ctx.passwords)
     if client is None:
         await ctx.throttle.record_failure(keys, session=session)
         logger.warning("client authentication failed for %r", credentials.client_id)
@@ -126,18 +134,19 @@ async def _password_grant(
         raise invalid_request("username and password are required.")
     requested = requested_scopes(form.scope)
     email = form.username.strip().lower()
-    user_key = f"user:{email}"
-    keys = [user_key, f"addr:{ctx.address}"]
-    await ctx.throttle.check(keys, session=session)
+    # (account, address), not the account alone: a stranger's guesses must not lock the owner out.
+    pair_key = f"pair:{email}|{ctx.address}"
+    keys = [pair_key, f"addr:{ctx.address}"]
+    await _refuse_if_blocked(keys, ctx=ctx, session=session)
     user = await get_by_email(email, session=session)
-    if not await verify_password(form.password, user.password_hash if user else None):
+    if not await ctx.passwords.verify(form.password, user.password_hash if user else None):
         await ctx.throttle.record_failure(keys, session=session)
         logger.info("failed sign-in for a user from %s", ctx.address)
         raise invalid_grant(BAD_CREDENTIALS)
     assert user is not None
     if not user.active:
         raise invalid_grant("This account is deactivated.")
-    await ctx.throttle.clear(user_key, session=session)
+    await ctx.throttle.clear(pair_key, session=session)
     scopes = narrow(requested, scopes_for_roles(user.roles))
     return await _issue_for_user(user, scopes, uuid.uuid4(), ctx=ctx, session=session)
 

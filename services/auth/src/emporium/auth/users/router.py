@@ -6,10 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
+from emporium.auth.dependencies import PasswordsDep
 from emporium.auth.users import service
-from emporium.auth.users.dependencies import AdminDep, UserDep
+from emporium.auth.users.dependencies import AdminDep, RegistrationDep, UserDep
 from emporium.auth.users.roles import ADMIN_SCOPE
-from emporium.auth.users.schemas import UserCreate, UserPage, UserRead, UserUpdate
+from emporium.auth.users.schemas import UserPage, UserRead, UserUpdate
 from emporium.servicekit import PrincipalDep, SessionDep, require_scopes
 
 router = APIRouter(prefix="/auth", tags=["users"])
@@ -19,9 +20,9 @@ admin_router = APIRouter(
 
 
 @router.post("/register", status_code=status.HTTP_201_CREATED, summary="Register")
-async def register(data: UserCreate, session: SessionDep) -> UserRead:
-    """Create a customer account (the email must not be taken)."""
-    user = await service.register(data, session=session)
+async def register(data: RegistrationDep, session: SessionDep, passwords: PasswordsDep) -> UserRead:
+    """Create a customer account (the email must not be taken; a few per address at a time)."""
+    user = await service.register(data, session=session, passwords=passwords)
     return UserRead.model_validate(user)
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from emporium.auth.passwords import hash_password
+from emporium.auth.passwords import PasswordHasher
 from emporium.auth.tokens.models import RefreshToken
 from emporium.auth.users.models import User
 from emporium.auth.users.roles import ADMIN_SCOPE, scopes_for_roles
@@ -30,7 +30,7 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-async def register(data: UserCreate, *, session: AsyncSession) -> User:
+async def register(data: UserCreate, *, session: AsyncSession, passwords: PasswordHasher) -> User:
     """Create a customer account; a taken email is a Conflict."""
     email = normalise_email(data.email)
     if await get_by_email(email, session=session) is not None:
@@ -38,7 +38,7 @@ async def register(data: UserCreate, *, session: AsyncSession) -> User:
     user = User(
         email=email,
         full_name=data.full_name,
-        password_hash=await hash_password(data.password),
+        password_hash=await passwords.hash(data.password),
         roles=["customer"],
     )
     session.add(user)
@@ -138,7 +138,14 @@ async def revoke_all_refresh_tokens(user_id: uuid.UUID, *, session: AsyncSession
     )
 
 
-async def ensure_admin(email: str, password: str, full_name: str, *, session: AsyncSession) -> bool:
+async def ensure_admin(
+    email: str,
+    password: str,
+    full_name: str,
+    *,
+    session: AsyncSession,
+    passwords: PasswordHasher,
+) -> bool:
     """Create the first administrator unless the email is taken; True when created."""
     email = normalise_email(email)
     if await get_by_email(email, session=session) is not None:
@@ -149,7 +156,7 @@ async def ensure_admin(email: str, password: str, full_name: str, *, session: As
             id=uuid.uuid4(),
             email=email,
             full_name=full_name,
-            password_hash=await hash_password(password),
+            password_hash=await passwords.hash(password),
             roles=["admin"],
             active=True,
         )

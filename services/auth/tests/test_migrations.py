@@ -1,0 +1,10 @@
+"""The migrations build exactly the schema the models describe."""
+
+from __future__ import annotations
+
+from emporium.auth.models import Base
+from emporium.servicekit.testing import schema_drift
+
+
+async def test_migrations_match_the_models(auth_database_url: str) -> None:
+    assert await schema_drift(auth_database_url, Base.metadata) == []
