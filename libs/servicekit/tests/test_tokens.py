@@ -135,6 +135,9 @@ ATTACKS: dict[str, Callable[[TokenFactory], str]] = {
     "unknown-kid-foreign-key": foreign_unknown_kid,
     "trusted-kid-foreign-key": foreign_known_kid,
     "no-kid": lambda f: f.issue(headers={"kid": None}),
+    "kid-not-latin-1": lambda f: f.issue(headers={"kid": "ключ-🔑"}),
+    "kid-with-quotes-and-line-breaks": lambda f: f.issue(headers={"kid": 'k"\\\r\nX-Evil: 1'}),
+    "huge-kid": lambda f: f.issue(headers={"kid": "k" * 20_000}),
     "not-a-jwt": lambda f: "definitely.not.a-jwt",
 }
 
@@ -151,6 +154,11 @@ async def test_forged_or_invalid_tokens_get_401_with_a_bearer_challenge(
         challenge = response.headers["www-authenticate"]
         assert challenge.startswith('Bearer realm="emporium"')
         assert 'error="invalid_token"' in challenge
+        assert "x-evil" not in response.headers
+        assert len(challenge) < 400
+        # RFC 6750 §3: the challenge's quoted values hold printable ASCII but `"` and `\`.
+        description = challenge.partition('error_description="')[2].rpartition('"')[0]
+        assert all(0x20 <= ord(c) <= 0x7E and c not in '"\\' for c in description)
         assert response.json()["status"] == 401
 
 

@@ -90,6 +90,8 @@ def create_app(
         lifespan=app_lifespan,
         generate_unique_id_function=operation_id_function(settings.service_name),
         openapi_tags=openapi_tags,
+        # Behind the gateway a redirect would send clients to the internal host name.
+        redirect_slashes=False,
     )
     app.state.settings = settings
     metrics = Metrics(settings.service_name)

@@ -27,6 +27,15 @@ oauth2_scheme = OAuth2PasswordBearer(
 )
 
 
+MAX_DESCRIPTION = 200
+
+
+def _quotable(text: str) -> str:
+    """`text` as RFC 6750 allows inside quotes: printable ASCII without `"` and `\\`."""
+    safe = "".join(c if " " <= c <= "~" and c not in '"\\' else "?" for c in text)
+    return safe if len(safe) <= MAX_DESCRIPTION else safe[: MAX_DESCRIPTION - 3] + "..."
+
+
 def bearer_challenge(
     error: str | None = None, description: str | None = None, scope: str | None = None
 ) -> str:
@@ -35,7 +44,7 @@ def bearer_challenge(
     if error:
         parts.append(f'error="{error}"')
     if description:
-        parts.append('error_description="{}"'.format(description.replace('"', "'")))
+        parts.append(f'error_description="{_quotable(description)}"')
     if scope:
         parts.append(f'scope="{scope}"')
     return "Bearer " + ", ".join(parts)

@@ -14,6 +14,7 @@ from emporium.servicekit.jwks import KeyProvider, KeyUnavailable
 
 ALGORITHMS = ["RS256"]
 REQUIRED_CLAIMS = ("iss", "sub", "aud", "exp", "iat", "jti")
+MAX_KID_LENGTH = 128  # ours are short; a longer one is refused before any key lookup
 
 
 class InvalidToken(Exception):
@@ -82,6 +83,8 @@ class TokenVerifier:
         kid = header.get("kid")
         if not isinstance(kid, str) or not kid:
             raise InvalidToken("token has no key id")
+        if len(kid) > MAX_KID_LENGTH:
+            raise InvalidToken("token key id is too long")
         try:
             key = await self.keys.get_key(kid)
         except KeyUnavailable as exc:
