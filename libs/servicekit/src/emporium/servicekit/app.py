@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import httpx
 from fastapi import APIRouter, Depends, FastAPI, Request
 
+from emporium.servicekit.background import periodic
 from emporium.servicekit.context import propagation_headers
 from emporium.servicekit.db import make_engine, make_sessionmaker
 from emporium.servicekit.health import ReadinessCheck, database_check, health_router
@@ -18,6 +19,7 @@ from emporium.servicekit.metrics import Metrics
 from emporium.servicekit.middleware import RequestContextMiddleware
 from emporium.servicekit.operation_ids import operation_id_function
 from emporium.servicekit.problems import install_problem_handlers
+from emporium.servicekit.revocations import Revocations, RevocationSource, http_source
 from emporium.servicekit.settings import ServiceSettings
 from emporium.servicekit.tokens import TokenVerifier
 
@@ -49,6 +51,7 @@ def create_app(
     lifespan: ExtraLifespan | None = None,
     readiness_checks: Mapping[str, ReadinessCheck] | None = None,
     key_provider: KeyProvider | None = None,
+    revocation_source: Callable[[FastAPI], RevocationSource] | None = None,
     description: str = "",
     openapi_tags: list[dict[str, Any]] | None = None,
 ) -> FastAPI:
@@ -76,8 +79,24 @@ def create_app(
                 ttl=settings.jwks_cache_seconds,
                 min_interval=settings.jwks_min_refetch_seconds,
             )
+            source = (
+                revocation_source(app)
+                if revocation_source is not None
+                else http_source(settings.revocation_list_url, http_client)
+            )
+            app.state.revocations = revocations = Revocations(source)
             app.state.token_verifier = TokenVerifier(
-                keys, issuer=settings.jwt_issuer, audience=settings.jwt_audience
+                keys,
+                issuer=settings.jwt_issuer,
+                audience=settings.jwt_audience,
+                revocations=revocations,
+            )
+            await stack.enter_async_context(
+                periodic(
+                    revocations.refresh,
+                    interval=settings.revocations_refresh_seconds,
+                    name="revocation-list-refresh",
+                )
             )
             if lifespan is not None:
                 await stack.enter_async_context(lifespan(app))

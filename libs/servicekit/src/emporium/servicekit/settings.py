@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from typing import ClassVar, Literal
+from urllib.parse import urljoin
 
-from pydantic import field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Environment = Literal["development", "test", "production"]
@@ -44,6 +45,9 @@ class ServiceSettings(BaseSettings):
     jwks_url: str = "http://localhost:8001/.well-known/jwks.json"
     jwks_cache_seconds: float = 300.0
     jwks_min_refetch_seconds: float = 5.0
+    # Revoked tokens and changed accounts; beside the JWKS (`revocations.json`) when not set.
+    revocations_url: str | None = None
+    revocations_refresh_seconds: float = Field(default=3.0, gt=0)
 
     http_connect_timeout_seconds: float = 2.0
     http_read_timeout_seconds: float = 5.0
@@ -60,6 +64,11 @@ class ServiceSettings(BaseSettings):
                 if getattr(self, name) in (None, "", "changeme", "change-me"):
                     raise ValueError(f"{name} must be set to a real secret in production")
         return self
+
+    @property
+    def revocation_list_url(self) -> str:
+        """Where auth publishes the revocation list."""
+        return self.revocations_url or urljoin(self.jwks_url, "revocations.json")
 
     def secret_fields(self) -> tuple[str, ...]:
         """Names of fields that must not keep a default value in production."""

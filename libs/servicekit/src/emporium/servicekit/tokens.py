@@ -11,6 +11,7 @@ from jose import jwt
 from jose.exceptions import ExpiredSignatureError, JOSEError, JWTClaimsError
 
 from emporium.servicekit.jwks import KeyProvider, KeyUnavailable
+from emporium.servicekit.revocations import Revocations
 
 ALGORITHMS = ["RS256"]
 REQUIRED_CLAIMS = ("iss", "sub", "aud", "exp", "iat", "jti")
@@ -51,8 +52,10 @@ class TokenVerifier:
         audience: str,
         cache_size: int = 10_000,
         leeway_seconds: int = 0,
+        revocations: Revocations | None = None,
     ) -> None:
         self.keys = keys
+        self.revocations = revocations
         self.issuer = issuer
         self.audience = audience
         self._leeway = leeway_seconds
@@ -61,16 +64,20 @@ class TokenVerifier:
 
     async def verify(self, token: str) -> Principal:
         """The principal of a valid token; InvalidToken, or KeySetUnavailable if auth is down."""
-        cached = self._cache.get(token)
-        if cached is not None:
-            if cached.claims["exp"] > time.time():
-                self._cache.move_to_end(token)
-                return cached
+        principal = self._cache.get(token)
+        if principal is not None and principal.claims["exp"] <= time.time():
             del self._cache[token]
-        principal = await self._verify_uncached(token)
-        self._cache[token] = principal
-        if len(self._cache) > self._cache_size:
-            self._cache.popitem(last=False)
+            principal = None
+        if principal is None:
+            principal = await self._verify_uncached(token)
+            self._cache[token] = principal
+            if len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        else:
+            self._cache.move_to_end(token)
+        # Checked on every use, cached or not: the list changes while the token lives.
+        if self.revocations is not None and self.revocations.current.revokes(principal.claims):
+            raise InvalidToken("token has been revoked")
         return principal
 
     async def _verify_uncached(self, token: str) -> Principal:

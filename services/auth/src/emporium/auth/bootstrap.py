@@ -10,11 +10,13 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from emporium.auth.passwords import PasswordHasher, default_concurrency
+from emporium.auth.revocations import service as revocations
 from emporium.auth.settings import AuthSettings
 from emporium.auth.tokens.clients import ClientRegistry
 from emporium.auth.tokens.throttle import DelayRule, Throttle
 from emporium.auth.users.service import ensure_admin
 from emporium.servicekit.background import periodic
+from emporium.servicekit.revocations import RevocationList, RevocationSource
 
 logger = logging.getLogger("emporium.auth")
 
@@ -68,6 +70,18 @@ def make_password_hasher(settings: AuthSettings) -> PasswordHasher:
     )
 
 
+def revocations_from_database(app: FastAPI) -> RevocationSource:
+    """Auth reads its own revocation list from its database, not over HTTP."""
+    settings: AuthSettings = app.state.settings
+    sessionmaker: async_sessionmaker[AsyncSession] = app.state.sessionmaker
+
+    async def read() -> RevocationList:
+        async with sessionmaker() as session:
+            return await revocations.revocation_list(settings=settings, session=session)
+
+    return read
+
+
 @asynccontextmanager
 async def auth_lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Hash client secrets, build the throttle, ensure the first admin, purge counters."""
@@ -81,6 +95,7 @@ async def auth_lifespan(app: FastAPI) -> AsyncIterator[None]:
     async def purge() -> None:
         async with sessionmaker() as session, session.begin():
             await throttle.purge_expired(session=session)
+            await revocations.purge_expired(session=session)
 
     interval = max(settings.login_forget_after_seconds, 60.0)
     async with periodic(purge, interval=interval, name="auth-throttle-purge"):

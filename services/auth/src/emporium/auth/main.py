@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from emporium.auth.bootstrap import auth_lifespan
+from emporium.auth.bootstrap import auth_lifespan, revocations_from_database
 from emporium.auth.keys.router import router as keys_router
 from emporium.auth.keys.service import load_keyring
+from emporium.auth.revocations.router import router as revocations_router
 from emporium.auth.settings import AuthSettings, get_settings
 from emporium.auth.tokens.router import router as tokens_router
 from emporium.auth.users.router import admin_router as users_admin_router
@@ -29,9 +30,10 @@ def create_app(
     keyring = load_keyring(settings)
     app = create_service_app(
         settings,
-        routers=[tokens_router, users_router, users_admin_router, keys_router],
+        routers=[tokens_router, users_router, users_admin_router, keys_router, revocations_router],
         lifespan=auth_lifespan,
         key_provider=key_provider or StaticKeys(keyring.public_jwks()),
+        revocation_source=revocations_from_database,
         description="OAuth2 authorization server: accounts, tokens and signing keys.",
         openapi_tags=TAGS,
     )

@@ -13,6 +13,7 @@ from typing import Any
 from emporium.auth.keys.service import KeyRing
 from emporium.auth.settings import AuthSettings
 from emporium.auth.tokens.exceptions import invalid_scope
+from emporium.servicekit.revocations import GENERATION_CLAIM
 from emporium.servicekit.security import SCOPES
 
 
@@ -59,6 +60,7 @@ def access_token(
     subject: str,
     scopes: Iterable[str],
     client_id: str | None = None,
+    generation: int | None = None,
 ) -> str:
     """A signed access token for `subject` with the project's claims."""
     now = int(time.time())
@@ -73,6 +75,8 @@ def access_token(
     }
     if client_id is not None:
         claims["client_id"] = client_id
+    if generation is not None:
+        claims[GENERATION_CLAIM] = generation
     return keyring.signing_key.sign(claims)
 
 

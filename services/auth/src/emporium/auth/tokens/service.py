@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from emporium.auth.keys.service import KeyRing
 from emporium.auth.passwords import PasswordHasher
+from emporium.auth.revocations.service import revoke_access_token
 from emporium.auth.settings import AuthSettings
 from emporium.auth.tokens.clients import (
     Client,
@@ -82,7 +83,7 @@ async def exchange(form: TokenForm, *, ctx: TokenContext, session: AsyncSession)
 
 
 async def revoke(form: RevokeForm, *, ctx: TokenContext, session: AsyncSession) -> None:
-    """Revoke a refresh token and its family; unknown tokens are ignored (RFC 7009 §2.2)."""
+    """Revoke a refresh token (and its family) or an access token; others are ignored (§2.2)."""
     credentials = presented_credentials(ctx.authorization, form.client_id, form.client_secret)
     await _optional_client(credentials, ctx=ctx, session=session)
     if not form.token:
@@ -93,6 +94,10 @@ async def revoke(form: RevokeForm, *, ctx: TokenContext, session: AsyncSession) 
     if row is not None:
         await _revoke_family(row.family_id, session=session)
         logger.info("refresh token family %s revoked on request", row.family_id)
+        return
+    await revoke_access_token(
+        form.token, keyring=ctx.keyring, settings=ctx.settings, session=session
+    )
 
 
 async def _optional_client(
@@ -224,7 +229,13 @@ async def _issue_for_user(
         )
     )
     await session.flush()
-    token = access_token(ctx.keyring, ctx.settings, subject=str(user.id), scopes=scopes)
+    token = access_token(
+        ctx.keyring,
+        ctx.settings,
+        subject=str(user.id),
+        scopes=scopes,
+        generation=user.token_generation,
+    )
     return IssuedTokens(token, ctx.settings.access_token_ttl, format_scope(scopes), refresh)
 
 

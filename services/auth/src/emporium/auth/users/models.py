@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, CheckConstraint, String, true
+from datetime import datetime
+
+from sqlalchemy import Boolean, CheckConstraint, DateTime, Integer, String, true
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -26,6 +28,10 @@ class User(UUIDPrimaryKeyMixin, TimestampMixin, Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     roles: Mapped[list[str]] = mapped_column(ARRAY(String(32)), default=list, server_default="{}")
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # Access tokens carry the generation they were issued in (`gen`); a deactivation or a
+    # change of roles starts a new one, and verifiers refuse the older tokens.
+    token_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    tokens_retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     def __repr__(self) -> str:
         return f"User(id={self.id!s}, email={self.email!r}, roles={self.roles!r})"

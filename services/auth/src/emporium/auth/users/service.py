@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from emporium.auth.passwords import PasswordHasher
+from emporium.auth.revocations.service import retire_tokens
 from emporium.auth.tokens.models import RefreshToken
 from emporium.auth.users.models import User
 from emporium.auth.users.roles import ADMIN_SCOPE, scopes_for_roles
@@ -110,10 +111,12 @@ async def update_user(
 ) -> User:
     """Change roles, name or active flag; an admin cannot lock themselves out."""
     is_self = str(user.id) == actor.subject
+    retire = False
     if changes.roles is not None:
         roles: list[str] = sorted(set(changes.roles))
         if is_self and ADMIN_SCOPE not in scopes_for_roles(roles):
             raise Conflict("You cannot remove your own administrator role.")
+        retire = roles != sorted(set(user.roles))
         user.roles = roles
     if changes.full_name is not None:
         user.full_name = changes.full_name
@@ -122,8 +125,11 @@ async def update_user(
             raise Conflict("You cannot deactivate your own account.")
         user.active = changes.active
         if not user.active:
+            retire = True
             await revoke_all_refresh_tokens(user.id, session=session)
     await session.flush()
+    if retire:  # the tokens issued so far carry the old roles or a now inactive account
+        await retire_tokens(user, session=session)
     await session.refresh(user)
     logger.info("account %s updated by %s", user.id, actor.subject)
     return user

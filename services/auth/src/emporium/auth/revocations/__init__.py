@@ -1,0 +1,1 @@
+"""Revoked access tokens and account changes that every verifier applies within seconds."""
