@@ -101,16 +101,16 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
 # Every image serves its app factory on port 8000 with the same server flags.
 FROM runtime AS auth
 COPY --from=build-auth /opt/venv /opt/venv
-CMD ["uvicorn", "--factory", "emporium.auth.main:create_app", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers", "--lifespan", "on", "--no-access-log", "--timeout-graceful-shutdown", "20"]
+CMD ["uvicorn", "--factory", "emporium.auth.main:create_app", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers", "--lifespan", "on", "--no-access-log", "--no-server-header", "--timeout-graceful-shutdown", "20"]
 
 FROM runtime AS catalog
 COPY --from=build-catalog /opt/venv /opt/venv
-CMD ["uvicorn", "--factory", "emporium.catalog.main:create_app", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers", "--lifespan", "on", "--no-access-log", "--timeout-graceful-shutdown", "20"]
+CMD ["uvicorn", "--factory", "emporium.catalog.main:create_app", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers", "--lifespan", "on", "--no-access-log", "--no-server-header", "--timeout-graceful-shutdown", "20"]
 
 FROM runtime AS orders
 COPY --from=build-orders /opt/venv /opt/venv
-CMD ["uvicorn", "--factory", "emporium.orders.main:create_app", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers", "--lifespan", "on", "--no-access-log", "--timeout-graceful-shutdown", "20"]
+CMD ["uvicorn", "--factory", "emporium.orders.main:create_app", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers", "--lifespan", "on", "--no-access-log", "--no-server-header", "--timeout-graceful-shutdown", "20"]
 
 FROM runtime AS gateway
 COPY --from=build-gateway /opt/venv /opt/venv
-CMD ["uvicorn", "--factory", "emporium.gateway.main:create_app", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers", "--lifespan", "on", "--no-access-log", "--timeout-graceful-shutdown", "20"]
+CMD ["uvicorn", "--factory", "emporium.gateway.main:create_app", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers", "--lifespan", "on", "--no-access-log", "--no-server-header", "--timeout-graceful-shutdown", "20"]

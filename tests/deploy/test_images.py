@@ -56,3 +56,9 @@ def test_migrations_are_a_command_of_their_own() -> None:
     for part in discover():
         argv = dockerfile.exec_form(dockerfile.resolved(stages(), part.name, "CMD")) or []
         assert not any("migrate" in arg for arg in argv), f"{part.name} migrates on start-up"
+
+
+def test_servers_announce_no_banner() -> None:
+    for part in discover():
+        argv = dockerfile.exec_form(dockerfile.resolved(stages(), part.name, "CMD")) or []
+        assert "--no-server-header" in argv, f"{part.name} would answer with `server: uvicorn`"

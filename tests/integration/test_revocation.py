@@ -112,5 +112,6 @@ async def test_a_revoked_access_token_stops_working_everywhere(
     revoked = await gateway.post("/auth/revoke", data={"token": token})
     assert revoked.status_code == 200
 
+    # Each part refreshes its list on its own clock: each must get there within the deadline.
     await refused_within(lambda: gateway.get("/orders", headers=bearer(token)))
-    assert (await gateway.get("/auth/me", headers=bearer(token))).status_code == 401
+    await refused_within(lambda: gateway.get("/auth/me", headers=bearer(token)))

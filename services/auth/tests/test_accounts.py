@@ -156,3 +156,19 @@ async def test_passwords_are_never_logged(
         assert password not in repr(vars(record))
         assert password not in (record.exc_text or "")
     assert password not in capsys.readouterr().err
+
+
+async def test_account_answers_are_never_stored_by_caches(
+    client: httpx.AsyncClient, customer_tokens: Any, admin_tokens: Any, new_email: Any
+) -> None:
+    answers = [
+        await client.post(
+            "/auth/register",
+            json={"email": new_email("nostore"), "password": "long-password-1", "full_name": "N"},
+        ),
+        await client.get("/auth/me", headers=customer_tokens.bearer),
+        await client.get("/auth/users", headers=admin_tokens.bearer),
+    ]
+    for answer in answers:
+        assert answer.status_code in (200, 201), answer.text
+        assert answer.headers["cache-control"] == "no-store"

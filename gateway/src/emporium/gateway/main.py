@@ -15,6 +15,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
+from emporium.gateway.docs.pages import PORTAL_POLICY
 from emporium.gateway.docs.registry import SpecRegistry
 from emporium.gateway.docs.router import router as docs_router
 from emporium.gateway.edge import EdgeApp, GatewayRuntime
@@ -101,6 +102,7 @@ def create_app(
         readiness_checks=checks,
         key_provider=key_provider,
         description="The edge of Emporium: one origin for every service, and their docs.",
+        content_security_policy=PORTAL_POLICY,
     )
     app.router.routes[:] = [
         r for r in app.router.routes if getattr(r, "path", None) not in _FASTAPI_DOC_PATHS

@@ -19,6 +19,14 @@ OAUTH2_REDIRECT = "/docs/oauth2-redirect"
 
 SWAGGER_INIT = f"{STATIC}/portal/swagger-init.js"
 
+# The portal loads only its own files; Swagger UI and ReDoc style elements inline, show
+# data: images, and ReDoc runs a worker from a blob.
+PORTAL_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
+    "worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
+
 
 def swagger_page(title: str) -> HTMLResponse:
     """Swagger UI over the merged document (its settings live in portal/swagger-init.js)."""

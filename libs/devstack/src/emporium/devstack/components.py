@@ -38,6 +38,7 @@ class Component:
             "--port",
             str(port),
             "--no-access-log",
+            "--no-server-header",
             "--timeout-graceful-shutdown",
             "5",
         ]

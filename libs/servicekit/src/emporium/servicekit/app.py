@@ -20,6 +20,7 @@ from emporium.servicekit.middleware import RequestContextMiddleware
 from emporium.servicekit.operation_ids import operation_id_function
 from emporium.servicekit.problems import install_problem_handlers
 from emporium.servicekit.revocations import Revocations, RevocationSource, http_source
+from emporium.servicekit.security_headers import API_POLICY, SecurityHeadersMiddleware
 from emporium.servicekit.settings import ServiceSettings
 from emporium.servicekit.tokens import TokenVerifier
 
@@ -52,6 +53,7 @@ def create_app(
     readiness_checks: Mapping[str, ReadinessCheck] | None = None,
     key_provider: KeyProvider | None = None,
     revocation_source: Callable[[FastAPI], RevocationSource] | None = None,
+    content_security_policy: str = API_POLICY,
     description: str = "",
     openapi_tags: list[dict[str, Any]] | None = None,
 ) -> FastAPI:
@@ -120,6 +122,7 @@ def create_app(
     app.add_api_route("/metrics", metrics.endpoint, include_in_schema=False)
     for router in routers:
         app.include_router(router)
+    app.add_middleware(SecurityHeadersMiddleware, content_security_policy=content_security_policy)
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
     return app
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from emporium.auth.passwords import PasswordHasher
@@ -59,3 +59,11 @@ def get_sessionmaker(request: Request) -> async_sessionmaker[AsyncSession]:
 
 
 SessionmakerDep = Annotated[async_sessionmaker[AsyncSession], Depends(get_sessionmaker)]
+
+
+def no_store(response: Response) -> None:
+    """Account data must not be kept by browsers or shared caches."""
+    response.headers["Cache-Control"] = "no-store"
+
+
+NoStore = Depends(no_store)

@@ -6,16 +6,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from emporium.auth.dependencies import PasswordsDep
+from emporium.auth.dependencies import NoStore, PasswordsDep
 from emporium.auth.users import service
 from emporium.auth.users.dependencies import AdminDep, RegistrationDep, UserDep
 from emporium.auth.users.roles import ADMIN_SCOPE
 from emporium.auth.users.schemas import UserPage, UserRead, UserUpdate
 from emporium.servicekit import PrincipalDep, SessionDep, require_scopes
 
-router = APIRouter(prefix="/auth", tags=["users"])
+router = APIRouter(prefix="/auth", tags=["users"], dependencies=[NoStore])
 admin_router = APIRouter(
-    prefix="/auth/users", tags=["users"], dependencies=[require_scopes(ADMIN_SCOPE)]
+    prefix="/auth/users", tags=["users"], dependencies=[require_scopes(ADMIN_SCOPE), NoStore]
 )
 
 
