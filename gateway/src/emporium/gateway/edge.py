@@ -75,7 +75,7 @@ class EdgeApp:
         self, scope: Scope, receive: Receive, send: Send, label: str, upstream: UpstreamRuntime
     ) -> None:
         start = time.perf_counter()
-        rid = tp = auth = length = te = conn = xff = host = None
+        rid = tp = auth = length = te = conn = host = None
         for key, value in scope["headers"]:
             if key == b"x-request-id":
                 rid = value
@@ -89,8 +89,6 @@ class EdgeApp:
                 te = value
             elif key == b"connection":
                 conn = value
-            elif key == b"x-forwarded-for":
-                xff = value
             elif key == b"host":
                 host = value
         request_id = accept_request_id(rid.decode("latin-1") if rid else None)
@@ -110,7 +108,6 @@ class EdgeApp:
                 request_id=request_id,
                 traceparent=traceparent,
                 client_host=client_host,
-                forwarded_for=xff,
                 scheme=scope.get("scheme", "http"),
                 host=host,
             )

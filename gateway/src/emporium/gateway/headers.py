@@ -46,22 +46,21 @@ def upstream_request_headers(
     request_id: str,
     traceparent: str,
     client_host: str | None,
-    forwarded_for: bytes | None,
     scheme: str,
     host: bytes | None,
 ) -> list[tuple[str, str]]:
-    """The client's end-to-end headers plus request id, trace and `X-Forwarded-*`."""
+    """The client's end-to-end headers plus request id, trace and `X-Forwarded-*`.
+
+    `X-Forwarded-For` is replaced, never extended: it names the one client address the
+    gateway determined (the ASGI server resolves it through trusted proxies only, see
+    `FORWARDED_ALLOW_IPS`), so a client cannot slip a forged address past the services.
+    """
     drop = _REQUEST_DROP | connection_tokens(connection) if connection else _REQUEST_DROP
     out = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in raw if k not in drop]
     out.append(("X-Request-ID", request_id))
     out.append(("traceparent", traceparent))
-    chain = forwarded_for.decode("latin-1").strip() if forwarded_for else ""
-    if client_host and chain.rsplit(",", 1)[-1].strip() != client_host:
-        # Append the peer, unless the ASGI server already took the client from this chain
-        # (uvicorn's --proxy-headers for a trusted peer), which would list it twice.
-        chain = f"{chain}, {client_host}" if chain else client_host
-    if chain:
-        out.append(("X-Forwarded-For", chain))
+    if client_host:
+        out.append(("X-Forwarded-For", client_host))
     out.append(("X-Forwarded-Proto", scheme))
     if host:
         out.append(("X-Forwarded-Host", host.decode("latin-1")))
