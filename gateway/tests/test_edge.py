@@ -183,6 +183,7 @@ async def test_readyz_reports_every_upstream(
     other = await start_upstream("ready-other", log_dir)
     gateway = await start_gateway(
         "ready",
+        GATEWAY_READINESS_CACHE_SECONDS="0",  # each probe sees the change at once
         GATEWAY_UPSTREAMS=upstreams_env(
             {
                 "auth": (other.url, ["/auth"]),

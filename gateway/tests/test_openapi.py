@@ -207,6 +207,7 @@ async def test_a_ready_gateway_documents_every_ready_service(
     await orders.stop()  # the service comes up after the gateway, as in a parallel start
     gateway = await start_gateway(
         "late-docs",
+        GATEWAY_READINESS_CACHE_SECONDS="0",  # each probe sees the change at once
         GATEWAY_UPSTREAMS=upstreams_env({"orders": (orders.url, ["/orders"])}),
         GATEWAY_OPENAPI_RETRY_SECONDS="3600",  # no background retry can be what fixes it
     )

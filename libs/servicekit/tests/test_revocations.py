@@ -32,7 +32,7 @@ def test_a_malformed_document_is_refused(payload: object) -> None:
 async def test_the_verifier_refuses_a_cached_token_once_the_list_names_it(
     token_factory: TokenFactory,
 ) -> None:
-    served = {"access_tokens": [], "subjects": {}}
+    served: dict[str, object] = {"access_tokens": [], "subjects": {}}
 
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, json=served)

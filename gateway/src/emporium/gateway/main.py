@@ -107,7 +107,6 @@ def create_app(
     app.router.routes[:] = [
         r for r in app.router.routes if getattr(r, "path", None) not in _FASTAPI_DOC_PATHS
     ]
-    app.state.upstream_checks = checks
     app.include_router(docs_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     runtime = GatewayRuntime(

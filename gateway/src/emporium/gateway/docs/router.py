@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 from emporium.gateway.docs.dependencies import RegistryDep
 from emporium.gateway.docs.pages import landing_page, redoc_page, swagger_page
 from emporium.gateway.docs.registry import MERGED_TITLE
-from emporium.servicekit.health import run_checks
+from emporium.servicekit.health import Readiness
 
 router = APIRouter(include_in_schema=False)
 
@@ -23,7 +23,8 @@ async def merged_openapi(registry: RegistryDep) -> Response:
 @router.get("/")
 async def landing(request: Request, registry: RegistryDep) -> HTMLResponse:
     """The portal's landing page with each service's live health."""
-    health = await run_checks(request.app, request.app.state.upstream_checks)
+    readiness: Readiness = request.app.state.readiness  # the same checks as /readyz
+    health = await readiness.results(request.app)
     return landing_page(
         MERGED_TITLE, registry.settings.service_version, list(registry.docs.values()), health
     )

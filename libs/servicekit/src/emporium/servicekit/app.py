@@ -12,7 +12,12 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from emporium.servicekit.background import periodic
 from emporium.servicekit.context import propagation_headers
 from emporium.servicekit.db import make_engine, make_sessionmaker
-from emporium.servicekit.health import ReadinessCheck, database_check, health_router
+from emporium.servicekit.health import (
+    Readiness,
+    ReadinessCheck,
+    database_check,
+    health_router,
+)
 from emporium.servicekit.jwks import JWKSCache, KeyProvider
 from emporium.servicekit.logs import configure_logging
 from emporium.servicekit.metrics import Metrics
@@ -118,7 +123,8 @@ def create_app(
     metrics = Metrics(settings.service_name)
     app.state.metrics = metrics
     install_problem_handlers(app)
-    app.include_router(health_router(checks))
+    app.state.readiness = readiness = Readiness(checks, ttl=settings.readiness_cache_seconds)
+    app.include_router(health_router(readiness))
     app.add_api_route("/metrics", metrics.endpoint, include_in_schema=False)
     for router in routers:
         app.include_router(router)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -42,7 +43,42 @@ async def run_checks(app: FastAPI, checks: Mapping[str, ReadinessCheck]) -> dict
     return dict(results)
 
 
-def health_router(checks: Mapping[str, ReadinessCheck]) -> APIRouter:
+class Readiness:
+    """The checks, run at most once per `ttl` seconds; callers in between share the answer.
+
+    Readiness is public (probes, the portal): without this, every request to it would fan
+    out a database query or an upstream call each, with no bound.
+    """
+
+    def __init__(self, checks: Mapping[str, ReadinessCheck], *, ttl: float) -> None:
+        self.checks = dict(checks)
+        self._ttl = ttl
+        self._results: dict[str, str] | None = None
+        self._at = float("-inf")
+        self._lock = asyncio.Lock()
+        self.runs = 0
+
+    def _fresh(self) -> dict[str, str] | None:
+        if self._results is not None and time.monotonic() - self._at < self._ttl:
+            return self._results
+        return None
+
+    async def results(self, app: FastAPI) -> dict[str, str]:
+        """'ok' or a short reason for each check, at most `ttl` seconds old."""
+        cached = self._fresh()
+        if cached is not None:
+            return cached
+        async with self._lock:
+            cached = self._fresh()
+            if cached is not None:
+                return cached
+            results = await run_checks(app, self.checks)
+            self.runs += 1
+            self._results, self._at = results, time.monotonic()
+            return results
+
+
+def health_router(readiness: Readiness) -> APIRouter:
     """`/healthz` (the process is alive) and `/readyz` (its dependencies answer)."""
     router = APIRouter(tags=["health"])
 
@@ -58,7 +94,7 @@ def health_router(checks: Mapping[str, ReadinessCheck]) -> APIRouter:
     )
     async def readyz(request: Request) -> Response:
         """Every dependency this service needs answers; 503 names the ones that do not."""
-        results = await run_checks(request.app, checks)
+        results = await readiness.results(request.app)
         body: dict[str, Any] = {"checks": results}
         if all(v == "ok" for v in results.values()):
             return JSONResponse({"status": "ready", **body})

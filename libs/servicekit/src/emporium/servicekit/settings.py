@@ -49,6 +49,8 @@ class ServiceSettings(BaseSettings):
     revocations_url: str | None = None
     revocations_refresh_seconds: float = Field(default=3.0, gt=0)
 
+    readiness_cache_seconds: float = Field(default=1.0, ge=0)
+
     http_connect_timeout_seconds: float = 2.0
     http_read_timeout_seconds: float = 5.0
 
