@@ -19,6 +19,7 @@
 
 ARG PYTHON_IMAGE=python:3.11-slim-bookworm
 
+# checkov:skip=CKV_DOCKER_7:the tag is in PYTHON_IMAGE above (a build arg, for mirrors), not latest
 FROM ${PYTHON_IMAGE} AS base
 ENV PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \

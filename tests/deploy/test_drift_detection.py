@@ -137,7 +137,9 @@ def test_healthchecks_that_break_under_podman_are_caught() -> None:
     text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
     probe = '"python", "-m", "emporium.servicekit.probe", "http://127.0.0.1:8000/healthz"'
     assert probe in text
-    inline = '"python", "-c", "import urllib.request as u; u.urlopen(\'http://127.0.0.1:8000/healthz\')"'
+    inline = (
+        '"python", "-c", "import urllib.request as u; u.urlopen(\'http://127.0.0.1:8000/healthz\')"'
+    )
     problems = dockerfile.image_problems(dockerfile.parse(text.replace(probe, inline)), discover())
     assert any("HEALTHCHECK: arguments with spaces break under Podman" in p for p in problems)
     wget = '"wget", "-q", "http://127.0.0.1:8000/healthz"'
