@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import shlex
 import time
@@ -65,20 +64,18 @@ class ComposeStack:
         assert proc.returncode is not None
         return Finished(argv, proc.returncode, out.decode(), err.decode())
 
-    async def containers(self) -> dict[str, dict[str, object]]:
-        """Every container of the project (running or exited), by service name."""
-        listed = (await self.run("ps", "--all", "--format", "json")).check().stdout.strip()
-        if listed.startswith("["):  # older Compose v2 prints one array
-            rows = json.loads(listed)
-        else:
-            rows = [json.loads(line) for line in listed.splitlines() if line.strip()]
-        return {str(row["Service"]): row for row in rows}
+    async def main_process(self, service: str) -> tuple[str, str]:
+        """Which container runs the service (its host name), and when its main process started.
 
-    async def process_start(self, service: str) -> str:
-        """When the container's main process started (field 22 of /proc/1/stat, in ticks)."""
-        stat = (await self.run("exec", "-T", service, "cat", "/proc/1/stat")).check().stdout
+        Docker and Podman name a container's host after its id, so a recreated container has
+        another; a restarted one keeps it, but its process 1 starts anew (field 22 of
+        /proc/1/stat). Only `exec` is used: every compose CLI has it, unlike `ps` formats.
+        """
+        read = "exec", "-T", service, "cat"
+        host = (await self.run(*read, "/etc/hostname")).check().stdout.strip()
+        stat = (await self.run(*read, "/proc/1/stat")).check().stdout
         # The command name (field 2) may hold spaces; the fields after its ')' do not.
-        return stat.rsplit(")", 1)[1].split()[19]
+        return host, stat.rsplit(")", 1)[1].split()[19]
 
     async def logs(self, service: str) -> str:
         """Everything a service's container printed."""
