@@ -26,7 +26,7 @@ keys: ## create secrets/ and .env for compose (random passwords), keeping existi
 k8s-secrets: ## create the dev overlay's git-ignored secret files (k8s/overlays/dev/secrets/)
 	@$(PYTHON) deploy/keys.py --k8s-only
 
-up: keys ## docker compose up --build -d, then wait until the gateway is ready
+up: keys ## compose up --build -d (Docker or Podman), then wait until the gateway is ready
 	$(COMPOSE) up --build -d
 	@echo "==> waiting for $(GATEWAY_URL)/readyz (up to $(UP_TIMEOUT)s)"
 	@$(PYTHON) deploy/wait_ready.py $(GATEWAY_URL)/readyz $(UP_TIMEOUT) \
