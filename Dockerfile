@@ -19,6 +19,7 @@
 
 ARG PYTHON_IMAGE=python:3.11-slim-bookworm
 
+# checkov:skip=CKV_DOCKER_7:the tag is in PYTHON_IMAGE above (a build arg, for mirrors), not latest
 FROM ${PYTHON_IMAGE} AS base
 ENV PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
@@ -94,8 +95,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 USER 10001:10001
 EXPOSE 8000
+# The probe is a module, not `python -c "..."`: Podman splits exec-form arguments at spaces.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
-    CMD ["python", "-c", "import sys, urllib.request as u; sys.exit(u.urlopen('http://127.0.0.1:8000/healthz', timeout=4).status != 200)"]
+    CMD ["python", "-m", "emporium.servicekit.probe", "http://127.0.0.1:8000/healthz"]
 
 # ---------------------------------------------------------------- the images (one per part)
 # Every image serves its app factory on port 8000 with the same server flags.

@@ -38,10 +38,11 @@ test: $(STAMP) ## run every package's tests and the cross-service suite
 test-integration: $(STAMP) ## run the cross-service suite (against EMPORIUM_BASE_URL when set)
 	$(BIN)/pytest tests/integration
 
-lint: $(STAMP) ## ruff check, ruff format --check, mypy strict
+lint: $(STAMP) ## ruff check, ruff format --check, mypy strict, then the security scanners
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy $(PKG_SRC) tests bench
+	$(BIN)/mypy $(PKG_SRC) tests bench deploy
+	@$(MAKE) --no-print-directory scan
 
 fmt: $(STAMP) ## format and autofix
 	$(BIN)/ruff format .
@@ -50,8 +51,8 @@ fmt: $(STAMP) ## format and autofix
 docs: $(STAMP) ## print the merged OpenAPI of a running system (gateway on :8000)
 	@$(PY) -c "import httpx, json; print(json.dumps(httpx.get('http://localhost:8000/openapi.json').json(), indent=2))"
 
-clean: ## remove the virtualenv and caches (keeps .data, the local database)
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+clean: ## remove the virtualenvs and caches (keeps .data, the local database)
+	rm -rf $(VENV) .venv-scan .scan .pytest_cache .mypy_cache .ruff_cache
 
 .PHONY: help install run seed migrate test test-integration lint fmt docs clean
 

@@ -7,7 +7,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from tests.deploy.dockerfile import url_path_problem
+from tests.deploy.dockerfile import probe_problems, url_path_problem
 from tests.deploy.parts import CONTAINER_PORT, Part, env_name_problem
 
 _SECRET_PATH = re.compile(r"/run/secrets/([\w.-]+)")
@@ -31,10 +31,23 @@ def container_ports(service: dict[str, Any]) -> list[int]:
     return ports
 
 
-def healthcheck_text(service: dict[str, Any]) -> str:
-    """The healthcheck command as one string."""
-    test = (service.get("healthcheck") or {}).get("test") or ""
-    return " ".join(test) if isinstance(test, list) else str(test)
+def healthcheck_argv(service: dict[str, Any]) -> list[str] | None:
+    """The exec-form healthcheck command (after "CMD"), or None for none or shell form."""
+    test = (service.get("healthcheck") or {}).get("test")
+    if isinstance(test, list) and test[:1] == ["CMD"]:
+        return [str(arg) for arg in test[1:]]
+    return None
+
+
+def healthcheck_problems(name: str, service: dict[str, Any]) -> list[str]:
+    """Any exec-form healthcheck works under Podman too: no argument holds a space."""
+    test = (service.get("healthcheck") or {}).get("test")
+    if not isinstance(test, list) or test[:1] != ["CMD"]:
+        return []
+    spaced = [arg for arg in test if any(c.isspace() for c in str(arg))]
+    if spaced:
+        return [f"compose {name} healthcheck: arguments with spaces break under Podman: {spaced}"]
+    return []
 
 
 def secret_names(service: dict[str, Any]) -> set[str]:
@@ -96,13 +109,11 @@ def compose_problems(doc: dict[str, Any], parts: tuple[Part, ...]) -> list[str]:
             problems.append(f"compose: no service {part.name}")
             continue
         problems += service_problems(part.name, service, part, doc, named)
-        health = healthcheck_text(service)
-        if not health:
-            problems.append(f"compose {part.name}: no healthcheck")
+        health = healthcheck_argv(service)
+        if health is None:
+            problems.append(f"compose {part.name}: no exec-form healthcheck")
         else:
-            problems += filter(
-                None, [url_path_problem(f"compose {part.name} healthcheck", health, part)]
-            )
+            problems += probe_problems(f"compose {part.name} healthcheck", health, part)
         if not service.get("restart"):
             problems.append(f"compose {part.name}: no restart policy")
         depends = service.get("depends_on") or {}
@@ -134,6 +145,8 @@ def compose_problems(doc: dict[str, Any], parts: tuple[Part, ...]) -> list[str]:
     for name, service in services.items():
         if name not in named and not name.endswith("-migrate") and container_ports(service):
             problems.append(f"compose {name}: publishes ports; only the gateway may")
+        if name not in named:
+            problems += healthcheck_problems(name, service)
     upstreams = environment(services.get("gateway") or {}).get("GATEWAY_UPSTREAMS")
     if upstreams is not None:
         listed = {u["name"] for u in json.loads(upstreams)}

@@ -9,9 +9,12 @@ import shlex
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from emporium.servicekit import probe
 from tests.deploy.parts import CONTAINER_PORT, Part
 
 SERVERS = frozenset({"uvicorn", "granian"})
+PROBE = ("python", "-m", "emporium.servicekit.probe")
+"""The healthcheck command every image and compose service runs, followed by a URL."""
 _APP_SPEC = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
 _URL = re.compile(r"https?://[^\s'\"]+")
 
@@ -151,6 +154,21 @@ def url_path_problem(where: str, text: str, part: Part) -> str | None:
     return None
 
 
+def probe_problems(where: str, argv: list[str], part: Part) -> list[str]:
+    """Why an exec-form healthcheck is not the servicekit probe of a route of `part`."""
+    spaced = [arg for arg in argv if any(c.isspace() for c in arg)]
+    if spaced:
+        # Podman's Docker-compatible API splits exec-form arguments at whitespace.
+        return [f"{where}: arguments with spaces break under Podman: {spaced}"]
+    if tuple(argv[: len(PROBE)]) != PROBE or len(argv) <= len(PROBE):
+        return [f"{where}: runs {argv}, expected {' '.join(PROBE)} URL"]
+    try:
+        url, _ = probe.parse_args(argv[len(PROBE) :])
+    except probe.UsageError as exc:
+        return [f"{where}: the probe rejects {argv[len(PROBE) :]}: {exc}"]
+    return list(filter(None, [url_path_problem(where, url, part)]))
+
+
 def image_problems(stages: dict[str, Stage], parts: tuple[Part, ...]) -> list[str]:
     """Every part has an image target that runs it unprivileged with a tool-free healthcheck."""
     problems = []
@@ -164,10 +182,10 @@ def image_problems(stages: dict[str, Stage], parts: tuple[Part, ...]) -> list[st
             problems.append(f"{part.name}: USER {user!r} is not a numeric non-root uid")
         health = resolved(stages, part.name, "HEALTHCHECK") or ""
         argv = exec_form(health.split(" CMD ", 1)[-1]) if " CMD " in f" {health}" else None
-        if not argv or argv[0] != "python":
-            problems.append(f"{part.name}: HEALTHCHECK is not an exec-form python command")
+        if not argv:
+            problems.append(f"{part.name}: HEALTHCHECK is not in exec form")
         else:
-            problems += filter(None, [url_path_problem(f"{part.name} HEALTHCHECK", argv[-1], part)])
+            problems += probe_problems(f"{part.name} HEALTHCHECK", argv, part)
         copies = [arg for kw, arg in stages[part.name].instructions if kw == "COPY"]
         if not any("--from=" in c for c in copies):
             problems.append(f"{part.name}: the image copies nothing from a build stage")

@@ -34,9 +34,7 @@ def container(docs: list[dict[str, Any]], name: str) -> dict[str, Any]:
 def test_compose_port_probe_and_env_breakage_is_caught() -> None:
     doc = compose_doc()
     broken = copy.deepcopy(doc)
-    broken["services"]["catalog"]["healthcheck"]["test"][-1] = (
-        "urlopen('http://127.0.0.1:8000/ready')"
-    )
+    broken["services"]["catalog"]["healthcheck"]["test"][-1] = "http://127.0.0.1:8000/ready"
     assert any(
         "/ready is not a route of catalog" in p for p in compose_problems(broken, discover())
     )
@@ -104,6 +102,49 @@ def test_dockerfile_breakage_is_caught() -> None:
     broken = text.replace("8000/healthz", "8000/health")
     problems = dockerfile.image_problems(dockerfile.parse(broken), discover())
     assert any("/health is not a route" in p for p in problems)
+
+
+def test_healthchecks_that_break_under_podman_are_caught() -> None:
+    one_liner = [
+        "CMD",
+        "python",
+        "-c",
+        "import urllib.request as u; u.urlopen('http://127.0.0.1:8000/readyz')",
+    ]
+    broken = compose_doc()
+    broken["services"]["orders"]["healthcheck"]["test"] = one_liner
+    assert any(
+        "compose orders healthcheck: arguments with spaces break under Podman" in p
+        for p in compose_problems(broken, discover())
+    )
+
+    broken = compose_doc()
+    broken["services"]["postgres"]["healthcheck"]["test"] = ["CMD", "pg_isready -h 127.0.0.1"]
+    assert any(
+        "compose postgres healthcheck: arguments with spaces" in p
+        for p in compose_problems(broken, discover())
+    )
+
+    broken = compose_doc()
+    broken["services"]["auth"]["healthcheck"]["test"] = ["CMD-SHELL", "curl -f localhost:8000"]
+    assert "compose auth: no exec-form healthcheck" in compose_problems(broken, discover())
+
+    broken = compose_doc()
+    test = broken["services"]["auth"]["healthcheck"]["test"]
+    test.append("--timeout=never")
+    assert any("the probe rejects" in p for p in compose_problems(broken, discover()))
+
+    text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    probe = '"python", "-m", "emporium.servicekit.probe", "http://127.0.0.1:8000/healthz"'
+    assert probe in text
+    inline = (
+        '"python", "-c", "import urllib.request as u; u.urlopen(\'http://127.0.0.1:8000/healthz\')"'
+    )
+    problems = dockerfile.image_problems(dockerfile.parse(text.replace(probe, inline)), discover())
+    assert any("HEALTHCHECK: arguments with spaces break under Podman" in p for p in problems)
+    wget = '"wget", "-q", "http://127.0.0.1:8000/healthz"'
+    problems = dockerfile.image_problems(dockerfile.parse(text.replace(probe, wget)), discover())
+    assert any("expected python -m emporium.servicekit.probe URL" in p for p in problems)
 
 
 def test_a_missing_part_is_caught(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from emporium.servicekit.tokens import InvalidToken, TokenVerifier
 
 access_log = logging.getLogger("emporium.access")
 
-TOKEN_PATH = "/auth/token"  # noqa: S105 - a path, not a secret
+TOKEN_PATH = "/auth/token"  # nosec B105 # noqa: S105 - a path, not a secret
 
 
 @dataclass

@@ -1,51 +1,123 @@
-"""Emporium's shared service library."""
+"""Emporium's shared service library.
 
-from emporium.servicekit.app import HttpClientDep, create_app, get_http_client, make_http_client
-from emporium.servicekit.client_credentials import ClientCredentials
-from emporium.servicekit.context import current_request_id, propagation_headers
-from emporium.servicekit.db import (
-    SessionDep,
-    TimestampMixin,
-    UUIDPrimaryKeyMixin,
-    get_session,
-    new_metadata,
-)
-from emporium.servicekit.errors import (
-    BadGateway,
-    Conflict,
-    DomainError,
-    Forbidden,
-    GatewayTimeout,
-    InvalidInput,
-    NotFound,
-    PreconditionFailed,
-    PreconditionRequired,
-    ServiceUnavailable,
-    TooManyRequests,
-    Unauthorized,
-)
-from emporium.servicekit.jwks import (
-    JWKSCache,
-    KeyProvider,
-    KeySetUnavailable,
-    KeyUnavailable,
-    StaticKeys,
-)
-from emporium.servicekit.problems import problem_response
-from emporium.servicekit.security import (
-    PrincipalDep,
-    bearer_challenge,
-    get_principal,
-    require_scopes,
-)
-from emporium.servicekit.service_client import (
-    CircuitBreaker,
-    CircuitOpen,
-    ServiceClient,
-    service_client,
-)
-from emporium.servicekit.settings import ServiceSettings
-from emporium.servicekit.tokens import InvalidToken, Principal, TokenVerifier
+The names below are imported from their modules on first use (PEP 562), so that a small
+command such as `python -m emporium.servicekit.probe` starts without FastAPI or SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from emporium.servicekit.app import HttpClientDep, create_app, get_http_client, make_http_client
+    from emporium.servicekit.client_credentials import ClientCredentials
+    from emporium.servicekit.context import current_request_id, propagation_headers
+    from emporium.servicekit.db import (
+        SessionDep,
+        TimestampMixin,
+        UUIDPrimaryKeyMixin,
+        get_session,
+        new_metadata,
+    )
+    from emporium.servicekit.errors import (
+        BadGateway,
+        Conflict,
+        DomainError,
+        Forbidden,
+        GatewayTimeout,
+        InvalidInput,
+        NotFound,
+        PreconditionFailed,
+        PreconditionRequired,
+        ServiceUnavailable,
+        TooManyRequests,
+        Unauthorized,
+    )
+    from emporium.servicekit.jwks import (
+        JWKSCache,
+        KeyProvider,
+        KeySetUnavailable,
+        KeyUnavailable,
+        StaticKeys,
+    )
+    from emporium.servicekit.problems import problem_response
+    from emporium.servicekit.security import (
+        PrincipalDep,
+        bearer_challenge,
+        get_principal,
+        require_scopes,
+    )
+    from emporium.servicekit.service_client import (
+        CircuitBreaker,
+        CircuitOpen,
+        ServiceClient,
+    )
+    from emporium.servicekit.settings import ServiceSettings
+    from emporium.servicekit.tokens import InvalidToken, Principal, TokenVerifier
+
+_EXPORTS: dict[str, tuple[str, ...]] = {
+    "app": (
+        "HttpClientDep",
+        "create_app",
+        "get_http_client",
+        "make_http_client",
+    ),
+    "client_credentials": ("ClientCredentials",),
+    "context": (
+        "current_request_id",
+        "propagation_headers",
+    ),
+    "db": (
+        "SessionDep",
+        "TimestampMixin",
+        "UUIDPrimaryKeyMixin",
+        "get_session",
+        "new_metadata",
+    ),
+    "errors": (
+        "BadGateway",
+        "Conflict",
+        "DomainError",
+        "Forbidden",
+        "GatewayTimeout",
+        "InvalidInput",
+        "NotFound",
+        "PreconditionFailed",
+        "PreconditionRequired",
+        "ServiceUnavailable",
+        "TooManyRequests",
+        "Unauthorized",
+    ),
+    "jwks": (
+        "JWKSCache",
+        "KeyProvider",
+        "KeySetUnavailable",
+        "KeyUnavailable",
+        "StaticKeys",
+    ),
+    "problems": ("problem_response",),
+    "security": (
+        "PrincipalDep",
+        "bearer_challenge",
+        "get_principal",
+        "require_scopes",
+    ),
+    "service_client": (
+        "CircuitBreaker",
+        "CircuitOpen",
+        "ServiceClient",
+    ),
+    "settings": ("ServiceSettings",),
+    "tokens": (
+        "InvalidToken",
+        "Principal",
+        "TokenVerifier",
+    ),
+}
+"""Each exported name's module (under emporium.servicekit), and what it exports. No name
+may be a module's own name: importing that module would rebind it on the package."""
+_MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
 
 __all__ = [
     "BadGateway",
@@ -89,5 +161,19 @@ __all__ = [
     "problem_response",
     "propagation_headers",
     "require_scopes",
-    "service_client",
 ]
+
+if not TYPE_CHECKING:  # mypy sees the imports above; at run time names load on first use
+
+    def __getattr__(name: str) -> Any:
+        """Import an exported name from its module the first time it is asked for."""
+        module = _MODULE_OF.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+        globals()[name] = value
+        return value
+
+    def __dir__() -> list[str]:
+        """The module's own names and every exported one."""
+        return sorted({*globals(), *__all__})

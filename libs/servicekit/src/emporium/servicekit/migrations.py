@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 from collections.abc import Callable, Sequence
 
@@ -81,4 +82,7 @@ def main(
     options = cli.parser.parse_args(args)
     if not hasattr(options, "cmd"):
         cli.parser.error("too few arguments")
+    # Alembic's own CLI logs from its ini file; here there is none, so say what runs
+    # ("Running upgrade a -> b"), or a migration job's log is silent either way.
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s [%(name)s] %(message)s")
     cli.run_cmd(alembic_config(package, settings_factory().database_url), options)

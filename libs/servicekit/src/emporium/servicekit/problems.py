@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import socket
 from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
@@ -153,6 +154,9 @@ async def _database_unavailable(request: Request, exc: Exception) -> ProblemResp
 
 # SQLSTATEs of a statement cut off by a server-side limit: statement_timeout, lock_timeout.
 _TIMED_OUT_SQLSTATES = frozenset({"57014", "55P03"})
+# SQLSTATEs of a server that cannot serve us now: shutting down (57P01), after a crash
+# (57P02), starting up (57P03); and class 08, connection exceptions.
+_UNAVAILABLE_SQLSTATES = frozenset({"57P01", "57P02", "57P03"})
 
 
 async def _dependency_timeout(request: Request, exc: Exception) -> ProblemResponse:
@@ -188,7 +192,10 @@ async def _dbapi_error(request: Request, exc: Exception) -> ProblemResponse:
     if exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError):
         return await _database_unavailable(request, exc)
     driver_error = getattr(exc.orig, "__cause__", None) or exc.orig
-    if getattr(driver_error, "sqlstate", None) in _TIMED_OUT_SQLSTATES:
+    sqlstate = str(getattr(driver_error, "sqlstate", None) or "")
+    if sqlstate in _UNAVAILABLE_SQLSTATES or sqlstate.startswith("08"):
+        return await _database_unavailable(request, exc)
+    if sqlstate in _TIMED_OUT_SQLSTATES:
         return await _dependency_timeout(request, exc)
     return await _unhandled(request, exc)
 
@@ -200,6 +207,8 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(PoolTimeoutError, _database_unavailable)
     app.add_exception_handler(ConnectionError, _database_unavailable)
+    # The database's host name does not resolve: a stopped compose service leaves its DNS.
+    app.add_exception_handler(socket.gaierror, _database_unavailable)
     # asyncpg's client-side command_timeout surfaces as a bare TimeoutError.
     app.add_exception_handler(TimeoutError, _dependency_timeout)
     app.add_exception_handler(DBAPIError, _dbapi_error)

@@ -11,7 +11,7 @@ from emporium.servicekit.errors import Forbidden, ServiceUnavailable, Unauthoriz
 from emporium.servicekit.jwks import KeySetUnavailable
 from emporium.servicekit.tokens import InvalidToken, Principal, TokenVerifier
 
-TOKEN_URL = "/auth/token"  # noqa: S105 (a path, not a secret)
+TOKEN_URL = "/auth/token"  # nosec B105 # noqa: S105 (a path, not a secret)
 REALM = "emporium"
 
 SCOPES = {

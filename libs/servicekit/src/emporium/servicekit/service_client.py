@@ -266,7 +266,8 @@ class ServiceClient:
         """Sleep before retry `attempt + 1`; False when out of retries or time."""
         if attempt > self.retries:
             return False
-        delay = self.backoff_seconds * (2 ** (attempt - 1)) * (0.5 + random.random())  # noqa: S311
+        jitter = 0.5 + random.random()  # nosec B311 # noqa: S311 (spreads retries, not a secret)
+        delay = self.backoff_seconds * (2 ** (attempt - 1)) * jitter
         if time.monotonic() + delay >= deadline:
             return False
         await asyncio.sleep(delay)

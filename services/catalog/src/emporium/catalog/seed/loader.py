@@ -76,24 +76,25 @@ async def load_synthetic(conn: AsyncConnection, count: int, *, prefix: str = "SY
     nouns += ["Jacket", "Drill", "Camera", "Blender", "Chair"]
     result = await conn.execute(
         text(
-            f"""
+            """
             INSERT INTO product (id, sku, name, description, price_cents, currency,
                                  category_id, stock, active, created_at, updated_at)
             SELECT gen_random_uuid(), :prefix || '-' || n,
                    (CAST(:adjectives AS text[]))[1 + n % 10] || ' '
                        || (CAST(:nouns AS text[]))[1 + (n / 10) % 10] || ' ' || n,
                    'Generated product number ' || n || ' for load tests.',
-                   100 + (n * 7919) % 100000, '{CURRENCY}', :category_id,
+                   100 + (n * 7919) % 100000, :currency, :category_id,
                    (n * 13) % 50, n % 20 <> 0,
                    now() - make_interval(secs => n), now()
             FROM generate_series(1, :count) AS n
             ON CONFLICT (sku) DO NOTHING
-            """  # noqa: S608 (the only interpolation is a module constant)
+            """
         ),
         {
             "prefix": prefix,
             "adjectives": adjectives,
             "nouns": nouns,
+            "currency": CURRENCY,
             "category_id": category_ids[slug],
             "count": count,
         },

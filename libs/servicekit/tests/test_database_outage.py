@@ -1,0 +1,69 @@
+"""A database that is out of reach is a 503 problem the client may retry, never a 500."""
+
+from __future__ import annotations
+
+import asyncio
+import struct
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from emporium.servicekit import create_app
+from emporium.servicekit.testing import app_client
+
+from .conftest import DemoSettings, demo_router
+
+_SSL_REQUEST = 80877103
+
+
+def _error_response(sqlstate: str, message: str) -> bytes:
+    """A PostgreSQL ErrorResponse message (protocol 3.0) with severity FATAL."""
+    fields = b"".join(
+        code + value.encode() + b"\0"
+        for code, value in ((b"S", "FATAL"), (b"V", "FATAL"), (b"C", sqlstate), (b"M", message))
+    )
+    body = fields + b"\0"
+    return b"E" + struct.pack("!i", len(body) + 4) + body
+
+
+@pytest.fixture
+async def starting_up_server() -> AsyncIterator[int]:
+    """A server that answers every connection as PostgreSQL does while it starts (57P03)."""
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        length, code = struct.unpack("!ii", await reader.readexactly(8))
+        if code == _SSL_REQUEST:  # the client asks for TLS first: decline, read the startup
+            writer.write(b"N")
+            length, _ = struct.unpack("!ii", await reader.readexactly(8))
+        await reader.readexactly(length - 8)
+        writer.write(_error_response("57P03", "the database system is starting up"))
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(answer, "127.0.0.1", 0)
+    async with server:
+        yield server.sockets[0].getsockname()[1]
+
+
+async def _get_note(database_url: str) -> httpx.Response:
+    settings = DemoSettings(database_url=database_url, db_connect_timeout_seconds=2)
+    async with app_client(create_app(settings, routers=[demo_router()])) as client:
+        return await client.get("/demo/notes/x")
+
+
+def _assert_retry_later(response: httpx.Response) -> None:
+    assert response.status_code == 503, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["type"].endswith("dependency-unavailable")
+    assert response.headers["retry-after"]
+
+
+async def test_a_database_host_name_that_does_not_resolve_is_a_503_problem() -> None:
+    # A stopped compose service leaves the network's DNS: its name stops resolving.
+    _assert_retry_later(await _get_note("postgresql://postgres@postgres.invalid:5432/db"))
+
+
+async def test_a_database_that_is_starting_up_is_a_503_problem(starting_up_server: int) -> None:
+    url = f"postgresql://postgres@127.0.0.1:{starting_up_server}/db"
+    _assert_retry_later(await _get_note(url))
