@@ -31,6 +31,13 @@ from emporium.servicekit.jwks import (
     KeyUnavailable,
     StaticKeys,
 )
+from emporium.servicekit.openapi import (
+    ETAG_HEADER,
+    LOCATION_HEADER,
+    problem_responses,
+    response_headers,
+)
+from emporium.servicekit.problem_schemas import FieldError, Problem, ValidationProblem
 from emporium.servicekit.problems import problem_response
 from emporium.servicekit.security import (
     PrincipalDep,
@@ -48,12 +55,15 @@ from emporium.servicekit.settings import ServiceSettings
 from emporium.servicekit.tokens import InvalidToken, Principal, TokenVerifier
 
 __all__ = [
+    "ETAG_HEADER",
+    "LOCATION_HEADER",
     "BadGateway",
     "CircuitBreaker",
     "CircuitOpen",
     "ClientCredentials",
     "Conflict",
     "DomainError",
+    "FieldError",
     "Forbidden",
     "GatewayTimeout",
     "HttpClientDep",
@@ -68,6 +78,7 @@ __all__ = [
     "PreconditionRequired",
     "Principal",
     "PrincipalDep",
+    "Problem",
     "ServiceClient",
     "ServiceSettings",
     "ServiceUnavailable",
@@ -78,6 +89,7 @@ __all__ = [
     "TooManyRequests",
     "UUIDPrimaryKeyMixin",
     "Unauthorized",
+    "ValidationProblem",
     "bearer_challenge",
     "create_app",
     "current_request_id",
@@ -87,7 +99,9 @@ __all__ = [
     "make_http_client",
     "new_metadata",
     "problem_response",
+    "problem_responses",
     "propagation_headers",
     "require_scopes",
+    "response_headers",
     "service_client",
 ]

@@ -12,10 +12,12 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from emporium.servicekit.context import propagation_headers
 from emporium.servicekit.db import make_engine, make_sessionmaker
 from emporium.servicekit.health import ReadinessCheck, database_check, health_router
+from emporium.servicekit.input_guard import guard_input
 from emporium.servicekit.jwks import JWKSCache, KeyProvider
 from emporium.servicekit.logs import configure_logging
 from emporium.servicekit.metrics import Metrics
 from emporium.servicekit.middleware import RequestContextMiddleware
+from emporium.servicekit.openapi import problem_openapi
 from emporium.servicekit.operation_ids import operation_id_function
 from emporium.servicekit.problems import install_problem_handlers
 from emporium.servicekit.settings import ServiceSettings
@@ -90,7 +92,10 @@ def create_app(
         lifespan=app_lifespan,
         generate_unique_id_function=operation_id_function(settings.service_name),
         openapi_tags=openapi_tags,
+        dependencies=[Depends(guard_input)],
+        max_body_size=settings.max_body_bytes,
     )
+    app.openapi = problem_openapi(app)  # type: ignore[method-assign]
     app.state.settings = settings
     metrics = Metrics(settings.service_name)
     app.state.metrics = metrics
