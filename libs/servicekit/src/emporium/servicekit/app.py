@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import httpx
 from fastapi import APIRouter, Depends, FastAPI, Request
 
+from emporium.servicekit.body_limit import BodyLimitMiddleware
 from emporium.servicekit.context import propagation_headers
 from emporium.servicekit.db import make_engine, make_sessionmaker
 from emporium.servicekit.health import ReadinessCheck, database_check, health_router
@@ -93,7 +94,6 @@ def create_app(
         generate_unique_id_function=operation_id_function(settings.service_name),
         openapi_tags=openapi_tags,
         dependencies=[Depends(guard_input)],
-        max_body_size=settings.max_body_bytes,
     )
     app.openapi = problem_openapi(app)  # type: ignore[method-assign]
     app.state.settings = settings
@@ -104,6 +104,7 @@ def create_app(
     app.add_api_route("/metrics", metrics.endpoint, include_in_schema=False)
     for router in routers:
         app.include_router(router)
+    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
     return app
 
