@@ -109,7 +109,9 @@ def implied_statuses(route: Any) -> set[int]:
         if dependant.path_params or dependant.query_params or dependant.header_params:
             statuses.add(422)
     if route.body_field is not None:
-        statuses.update({400, 413, 415, 422})  # 400: a body that cannot be parsed
+        statuses.update({400, 413, 422})  # 400: a body that cannot be parsed
+        if getattr(route.body_field.field_info, "media_type", None) == "application/json":
+            statuses.add(415)
     return statuses
 
 
