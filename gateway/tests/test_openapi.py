@@ -189,6 +189,11 @@ async def test_merged_document_of_real_services_is_valid_openapi_31(
     assert "HTTPValidationError" not in merged["components"]["schemas"]
     for item in merged["paths"].values():
         for operation in item.values():
+            for response in operation["responses"].values():
+                for link in response.get("links", {}).values():
+                    assert link["operationId"] in ids
+    for item in merged["paths"].values():
+        for operation in item.values():
             validation = operation["responses"].get("422")
             if validation is not None:
                 assert validation["content"] == {

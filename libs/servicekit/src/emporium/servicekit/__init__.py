@@ -34,6 +34,7 @@ from emporium.servicekit.jwks import (
 from emporium.servicekit.openapi import (
     ETAG_HEADER,
     LOCATION_HEADER,
+    id_links,
     problem_responses,
     response_headers,
 )
@@ -96,6 +97,7 @@ __all__ = [
     "get_http_client",
     "get_principal",
     "get_session",
+    "id_links",
     "make_http_client",
     "new_metadata",
     "problem_response",

@@ -89,6 +89,14 @@ def response_headers(status: int, **headers: dict[str, Any]) -> dict[int | str, 
     return {status: {"headers": {k.replace("_", "-"): v for k, v in headers.items()}}}
 
 
+def id_links(parameter: str, *operation_ids: str) -> dict[str, Any]:
+    """OpenAPI links from an answer's `id` to the operations taking it as `parameter`."""
+    return {
+        op: {"operationId": op, "parameters": {parameter: "$response.body#/id"}}
+        for op in operation_ids
+    }
+
+
 def _dependants(dependant: Dependant) -> Iterator[Dependant]:
     yield dependant
     for sub in dependant.dependencies:

@@ -10,7 +10,13 @@ from emporium.auth.users import service
 from emporium.auth.users.dependencies import AdminDep, UserDep
 from emporium.auth.users.roles import ADMIN_SCOPE
 from emporium.auth.users.schemas import UserCreate, UserPage, UserRead, UserUpdate
-from emporium.servicekit import PrincipalDep, SessionDep, problem_responses, require_scopes
+from emporium.servicekit import (
+    PrincipalDep,
+    SessionDep,
+    id_links,
+    problem_responses,
+    require_scopes,
+)
 
 router = APIRouter(prefix="/auth", tags=["users"])
 admin_router = APIRouter(
@@ -22,7 +28,17 @@ admin_router = APIRouter(
     "/register",
     status_code=status.HTTP_201_CREATED,
     summary="Register",
-    responses=problem_responses(409, s409="An account with this email exists."),
+    responses={
+        201: {
+            "links": id_links(
+                "user_id",
+                "auth-users-read-user",
+                "auth-users-update-user",
+                "auth-users-deactivate-user",
+            )
+        },
+        **problem_responses(409, s409="An account with this email exists."),
+    },
 )
 async def register(data: UserCreate, session: SessionDep) -> UserRead:
     """Create a customer account (the email must not be taken)."""

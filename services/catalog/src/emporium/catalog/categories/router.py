@@ -13,12 +13,7 @@ from emporium.catalog.categories.schemas import (
     CategoryUpdate,
 )
 from emporium.catalog.dependencies import CatalogWriterDep
-from emporium.servicekit import (
-    LOCATION_HEADER,
-    SessionDep,
-    problem_responses,
-    response_headers,
-)
+from emporium.servicekit import LOCATION_HEADER, SessionDep, id_links, problem_responses
 
 router = APIRouter(prefix="/catalog/categories", tags=["categories"])
 
@@ -43,7 +38,14 @@ async def get_category(category: CategoryDep) -> CategoryRead:
     status_code=status.HTTP_201_CREATED,
     summary="Create a category",
     responses={
-        **response_headers(201, Location=LOCATION_HEADER),
+        201: {
+            "headers": {"Location": LOCATION_HEADER},
+            "links": id_links(
+                "category_key",
+                "catalog-categories-get-category",
+                "catalog-categories-update-category",
+            ),
+        },
         **problem_responses(409, s409="The slug is taken."),
     },
 )

@@ -21,6 +21,7 @@ from emporium.servicekit import (
     ETAG_HEADER,
     LOCATION_HEADER,
     SessionDep,
+    id_links,
     problem_responses,
     response_headers,
 )
@@ -51,7 +52,16 @@ async def get_product(product: ProductDep, response: Response) -> ProductRead:
     status_code=status.HTTP_201_CREATED,
     summary="Create a product",
     responses={
-        **response_headers(201, ETag=ETAG_HEADER, Location=LOCATION_HEADER),
+        201: {
+            "headers": {"ETag": ETAG_HEADER, "Location": LOCATION_HEADER},
+            "links": id_links(
+                "product_id",
+                "catalog-products-get-product",
+                "catalog-products-update-product",
+                "catalog-products-restock-product",
+                "catalog-products-deactivate-product",
+            ),
+        },
         **problem_responses(
             409, 422, s409="The SKU is taken.", s422="Invalid body, or no such category."
         ),

@@ -8,11 +8,7 @@ from emporium.catalog.dependencies import SettingsDep, StockReserverDep
 from emporium.catalog.reservations import service
 from emporium.catalog.reservations.dependencies import ReservationDep
 from emporium.catalog.reservations.schemas import ReservationCreate, ReservationRead
-from emporium.servicekit import (
-    LOCATION_HEADER,
-    SessionDep,
-    problem_responses,
-)
+from emporium.servicekit import LOCATION_HEADER, SessionDep, id_links, problem_responses
 
 router = APIRouter(prefix="/catalog/reservations", tags=["reservations"])
 
@@ -27,7 +23,15 @@ router = APIRouter(prefix="/catalog/reservations", tags=["reservations"])
             "model": ReservationRead,
             "headers": {"Location": LOCATION_HEADER},
         },
-        201: {"headers": {"Location": LOCATION_HEADER}},
+        201: {
+            "headers": {"Location": LOCATION_HEADER},
+            "links": id_links(
+                "reservation_id",
+                "catalog-reservations-get-reservation",
+                "catalog-reservations-confirm-reservation",
+                "catalog-reservations-release-reservation",
+            ),
+        },
         **problem_responses(
             409,
             422,

@@ -23,6 +23,7 @@ from emporium.servicekit import (
     LOCATION_HEADER,
     PrincipalDep,
     SessionDep,
+    id_links,
     problem_responses,
     require_scopes,
 )
@@ -40,7 +41,14 @@ _PLACE_RESPONSES: dict[int | str, dict[str, Any]] = {
         "headers": {
             "Location": LOCATION_HEADER,
             "Idempotent-Replayed": REPLAYED_HEADER,
-        }
+        },
+        "links": id_links(
+            "order_id",
+            "orders-orders-get-order",
+            "orders-orders-cancel-order",
+            "orders-orders-ship-order",
+            "orders-orders-deliver-order",
+        ),
     },
     **problem_responses(
         400,
