@@ -23,7 +23,7 @@ from emporium.servicekit.errors import DomainError
 
 MAX_JSON_DEPTH = 32
 
-_declared_names: dict[int, frozenset[str]] = {}
+_DECLARED = "_emporium_declared_parameters"  # computed once per route, kept on it
 
 
 class UnsupportedMediaType(DomainError):
@@ -72,14 +72,14 @@ def _walk(node: Any, loc: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | i
 
 def _declared(route: APIRoute) -> frozenset[str]:
     """Lower-cased names of the route's query, header and cookie parameters."""
-    names = _declared_names.get(id(route))
+    names: frozenset[str] | None = getattr(route, _DECLARED, None)
     if names is None:
         names = frozenset(
             name
             for field in get_flat_params(route.dependant)
             for name in (field.alias.lower(), field.alias.lower().replace("_", "-"))
         )
-        _declared_names[id(route)] = names
+        setattr(route, _DECLARED, names)
     return names
 
 
