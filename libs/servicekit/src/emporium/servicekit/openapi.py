@@ -2,7 +2,7 @@
 
 Routes declare the errors of their own logic with `problem_responses(404, 409, ...)`; the
 errors every route of a kind can give are added from what the route depends on (a bearer
-token: 401/403, the database: 503, a body: 413/415, any input: 422).
+token: 401/403, the database: 503, a body: 400/413/415, any input: 422).
 """
 
 from __future__ import annotations
