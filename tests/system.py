@@ -39,6 +39,10 @@ class System:
         """Log file of one part (local only)."""
         return self._local().data_dir / "logs" / f"{name}.log"
 
+    def key_path(self, name: str) -> Path:
+        """A file of the system's generated keys and secrets (local only)."""
+        return self._local().data_dir / "keys" / name
+
     async def stop_service(self, name: str) -> None:
         """Stop one part (local only)."""
         await self._local().stop_service(name)

@@ -129,6 +129,33 @@ def test_merge_marks_a_missing_service_unavailable() -> None:
     assert "**unavailable**" in merged["info"]["description"]
 
 
+def test_merge_documents_what_the_gateway_itself_answers() -> None:
+    a = _spec("A", "/a", {"name": {"type": "string"}}, op_id="a-id")
+    a["paths"]["/a/items"]["post"] = {
+        "operationId": "a-create",
+        "requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}},
+        "responses": {"201": {"description": "created"}},
+    }
+    docs = [ServiceDoc("alpha", ("/a",), a, available=True)]
+    merged = merge(docs, title="T", version="9", server_url="/")
+    validate(merged)
+    item = merged["paths"]["/a/items"]
+    for operation in item.values():
+        responses = operation["responses"]
+        assert {"401", "429", "502", "503", "504"} <= set(responses)
+        assert responses["401"]["headers"]["WWW-Authenticate"]["required"] is True
+        assert responses["429"]["headers"]["Retry-After"]["required"] is True
+        assert responses["503"]["headers"]["Retry-After"]["required"] is True
+        for response in responses.values():
+            assert "RateLimit-Remaining" in response["headers"]
+    assert "413" in item["post"]["responses"]  # a body: the edge's size limit
+    assert "413" not in item["get"]["responses"]
+    assert merged["components"]["schemas"]["Problem"]["properties"] == {
+        "title": {"type": "string"}
+    }  # the services' own definition wins
+    assert "ValidationProblem" in merged["components"]["schemas"]
+
+
 @pytest.mark.slow
 async def test_merged_document_of_real_services_is_valid_openapi_31(
     real_system: RealSystem,
@@ -159,6 +186,21 @@ async def test_merged_document_of_real_services_is_valid_openapi_31(
     refs = json.dumps(merged)
     for schema_ref in {r for r in refs.split('"') if r.startswith("#/components/schemas/")}:
         assert schema_ref.rsplit("/", 1)[-1] in merged["components"]["schemas"]
+    assert "HTTPValidationError" not in merged["components"]["schemas"]
+    for item in merged["paths"].values():
+        for operation in item.values():
+            for response in operation["responses"].values():
+                for link in response.get("links", {}).values():
+                    assert link["operationId"] in ids
+    for item in merged["paths"].values():
+        for operation in item.values():
+            validation = operation["responses"].get("422")
+            if validation is not None:
+                assert validation["content"] == {
+                    "application/problem+json": {
+                        "schema": {"$ref": "#/components/schemas/ValidationProblem"}
+                    }
+                }
 
 
 @pytest.mark.slow

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 import httpx
 import pytest
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Form, Header
 from pydantic import BaseModel, Field
 from pydantic_settings import SettingsConfigDict
 from sqlalchemy import text
 
-from emporium.servicekit import Conflict, NotFound, ServiceSettings, SessionDep, create_app
+from emporium.servicekit import (
+    Conflict,
+    NotFound,
+    ServiceSettings,
+    SessionDep,
+    create_app,
+    require_scopes,
+)
 from emporium.servicekit.embedded_pg import database_url, drop_database, ensure_database
 from emporium.servicekit.testing import app_client
 
@@ -53,6 +60,23 @@ def demo_router() -> APIRouter:
         if found is None:
             raise NotFound(f"no note {body!r}")
         return {"body": found}
+
+    @router.get("/search")
+    async def search(
+        q: str, session: SessionDep, x_tag: Annotated[str | None, Header()] = None
+    ) -> dict[str, str | None]:
+        found = await session.scalar(text("SELECT body FROM note WHERE body = :b"), {"b": q})
+        tag = await session.scalar(text("SELECT CAST(:t AS text)"), {"t": x_tag})
+        return {"found": found, "tag": tag}
+
+    @router.get("/secret", dependencies=[require_scopes("demo:read")])
+    async def secret() -> dict[str, str]:
+        return {"secret": "kept"}
+
+    @router.post("/forms")
+    async def post_form(name: Annotated[str, Form()], session: SessionDep) -> dict[str, str]:
+        echoed = await session.scalar(text("SELECT CAST(:n AS text)"), {"n": name})
+        return {"name": str(echoed)}
 
     return router
 

@@ -172,3 +172,23 @@ async def test_account_answers_are_never_stored_by_caches(
     for answer in answers:
         assert answer.status_code in (200, 201), answer.text
         assert answer.headers["cache-control"] == "no-store"
+
+
+async def test_nul_in_the_full_name_is_a_422_and_nothing_is_stored(
+    client: httpx.AsyncClient,
+) -> None:
+    # Was a 500: PostgreSQL refuses U+0000 in text.
+    email = f"nul-{uuid.uuid4().hex[:10]}@example.com"
+    response = await client.post(
+        "/auth/register",
+        json={"email": email, "password": "a-long-password", "full_name": "Ada\u0000Lovelace"},
+    )
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    [error] = response.json()["errors"]
+    assert (error["field"], error["location"]) == ("full_name", "body")
+    retry = await client.post(
+        "/auth/register",
+        json={"email": email, "password": "a-long-password", "full_name": "Ada Lovelace"},
+    )
+    assert retry.status_code == 201

@@ -165,3 +165,24 @@ async def test_json_body_is_not_a_token_request(client: httpx.AsyncClient, custo
     )
     assert response.status_code == 400
     assert response.json()["error"] == "invalid_request"
+
+
+async def test_nul_in_the_username_is_a_422_naming_it(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/auth/token", data={"grant_type": "password", "username": "a\x00b", "password": "x"}
+    )
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    [error] = response.json()["errors"]
+    assert (error["field"], error["location"]) == ("username", "body")
+
+
+async def test_an_overlong_username_is_a_422_not_a_500(client: httpx.AsyncClient) -> None:
+    # Was a 500: the throttle's `user:<email>` key did not fit its column.
+    username = "a" * 500 + "@example.com"
+    response = await client.post(
+        "/auth/token", data={"grant_type": "password", "username": username, "password": "x"}
+    )
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert (error["field"], error["location"]) == ("username", "body")

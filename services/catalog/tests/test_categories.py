@@ -68,3 +68,15 @@ async def test_category_writes_need_catalog_write(
     path = f"/catalog/categories/{category['id']}"
     assert (await client.patch(path, json={"name": "X"})).status_code == 401
     assert (await client.patch(path, json={"name": "X"}, headers=customer)).status_code == 403
+
+
+async def test_nul_in_the_category_key_is_a_422_naming_it(client: httpx.AsyncClient) -> None:
+    response = await client.get("/catalog/categories/%00")
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert (error["field"], error["location"]) == ("category_key", "path")
+
+
+async def test_an_overlong_category_key_is_a_422(client: httpx.AsyncClient) -> None:
+    response = await client.get(f"/catalog/categories/{'a' * 65}")
+    assert response.status_code == 422

@@ -232,3 +232,12 @@ async def test_bad_cursor_and_price_range_are_422_naming_the_field(
     bad_sort = await client.get("/catalog/products", params={"sort": "popularity"})
     assert bad_sort.status_code == 422
     assert bad_sort.json()["errors"][0]["field"] == "sort"
+
+
+async def test_nul_in_the_category_filter_is_a_422_naming_it(client: httpx.AsyncClient) -> None:
+    # Was a 500: PostgreSQL refuses U+0000 in text.
+    response = await client.get("/catalog/products?category=%00eh&sort=price")
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    [error] = response.json()["errors"]
+    assert (error["field"], error["location"]) == ("category", "query")

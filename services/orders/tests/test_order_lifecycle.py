@@ -97,6 +97,16 @@ async def test_bad_cursor_is_422(client: httpx.AsyncClient, customer: Customer) 
     assert response.status_code == 422
 
 
+async def test_bad_cursor_problem_has_the_documented_validation_shape(
+    client: httpx.AsyncClient, customer: Customer
+) -> None:
+    response = await client.get("/orders", params={"cursor": "not-a-cursor"}, headers=customer())
+    assert response.headers["content-type"] == "application/problem+json"
+    [error] = response.json()["errors"]
+    assert set(error) == {"field", "location", "message", "type"}
+    assert (error["field"], error["location"]) == ("cursor", "query")
+
+
 async def test_cancel_gives_the_stock_back_and_cannot_happen_twice(
     client: httpx.AsyncClient, catalog: CatalogDouble, customer: Customer
 ) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from emporium.gateway.docs.edge_responses import add_edge_responses, ensure_problem_schemas
 from emporium.servicekit.security import SCOPES, TOKEN_URL
 
 SECURITY_SCHEME = "OAuth2"
@@ -187,6 +188,7 @@ def merge(
                     op_id = f"{doc.name}-{op_id}"
                 operation_ids.add(op_id)
                 operation["operationId"] = op_id
+                add_edge_responses(operation)
             paths.update(own)
             declared = {t["name"]: t for t in spec.get("tags") or [] if "name" in t}
             for old, new in tag_map.items():
@@ -218,6 +220,8 @@ def merge(
             group_tags.append(note)
         groups.append({"name": group_name, "tags": group_tags})
     components.setdefault("securitySchemes", {})[SECURITY_SCHEME] = _oauth2_scheme(docs)
+    if paths:
+        ensure_problem_schemas(components.setdefault("schemas", {}))
     return {
         "openapi": "3.1.0",
         "info": {"title": title, "version": version, "description": _description(docs)},

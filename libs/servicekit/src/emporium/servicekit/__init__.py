@@ -41,6 +41,14 @@ if TYPE_CHECKING:
         KeyUnavailable,
         StaticKeys,
     )
+    from emporium.servicekit.openapi import (
+        ETAG_HEADER,
+        LOCATION_HEADER,
+        id_links,
+        problem_responses,
+        response_headers,
+    )
+    from emporium.servicekit.problem_schemas import FieldError, Problem, ValidationProblem
     from emporium.servicekit.problems import problem_response
     from emporium.servicekit.security import (
         PrincipalDep,
@@ -96,6 +104,14 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "KeyUnavailable",
         "StaticKeys",
     ),
+    "openapi": (
+        "ETAG_HEADER",
+        "LOCATION_HEADER",
+        "id_links",
+        "problem_responses",
+        "response_headers",
+    ),
+    "problem_schemas": ("FieldError", "Problem", "ValidationProblem"),
     "problems": ("problem_response",),
     "security": (
         "PrincipalDep",
@@ -120,12 +136,15 @@ may be a module's own name: importing that module would rebind it on the package
 _MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
 
 __all__ = [
+    "ETAG_HEADER",
+    "LOCATION_HEADER",
     "BadGateway",
     "CircuitBreaker",
     "CircuitOpen",
     "ClientCredentials",
     "Conflict",
     "DomainError",
+    "FieldError",
     "Forbidden",
     "GatewayTimeout",
     "HttpClientDep",
@@ -140,6 +159,7 @@ __all__ = [
     "PreconditionRequired",
     "Principal",
     "PrincipalDep",
+    "Problem",
     "ServiceClient",
     "ServiceSettings",
     "ServiceUnavailable",
@@ -150,17 +170,21 @@ __all__ = [
     "TooManyRequests",
     "UUIDPrimaryKeyMixin",
     "Unauthorized",
+    "ValidationProblem",
     "bearer_challenge",
     "create_app",
     "current_request_id",
     "get_http_client",
     "get_principal",
     "get_session",
+    "id_links",
     "make_http_client",
     "new_metadata",
     "problem_response",
+    "problem_responses",
     "propagation_headers",
     "require_scopes",
+    "response_headers",
 ]
 
 if not TYPE_CHECKING:  # mypy sees the imports above; at run time names load on first use

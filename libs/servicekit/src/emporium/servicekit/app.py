@@ -10,6 +10,7 @@ import httpx
 from fastapi import APIRouter, Depends, FastAPI, Request
 
 from emporium.servicekit.background import periodic
+from emporium.servicekit.body_limit import BodyLimitMiddleware
 from emporium.servicekit.context import propagation_headers
 from emporium.servicekit.db import make_engine, make_sessionmaker
 from emporium.servicekit.health import (
@@ -18,10 +19,12 @@ from emporium.servicekit.health import (
     database_check,
     health_router,
 )
+from emporium.servicekit.input_guard import guard_input
 from emporium.servicekit.jwks import JWKSCache, KeyProvider
 from emporium.servicekit.logs import configure_logging
 from emporium.servicekit.metrics import Metrics
 from emporium.servicekit.middleware import RequestContextMiddleware
+from emporium.servicekit.openapi import problem_openapi
 from emporium.servicekit.operation_ids import operation_id_function
 from emporium.servicekit.problems import install_problem_handlers
 from emporium.servicekit.revocations import Revocations, RevocationSource, http_source
@@ -118,7 +121,9 @@ def create_app(
         openapi_tags=openapi_tags,
         # Behind the gateway a redirect would send clients to the internal host name.
         redirect_slashes=False,
+        dependencies=[Depends(guard_input)],
     )
+    app.openapi = problem_openapi(app)  # type: ignore[method-assign]
     app.state.settings = settings
     metrics = Metrics(settings.service_name)
     app.state.metrics = metrics
@@ -128,6 +133,7 @@ def create_app(
     app.add_api_route("/metrics", metrics.endpoint, include_in_schema=False)
     for router in routers:
         app.include_router(router)
+    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeadersMiddleware, content_security_policy=content_security_policy)
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
     return app

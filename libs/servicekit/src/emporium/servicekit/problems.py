@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import socket
 from collections.abc import Mapping
@@ -28,6 +29,10 @@ class ProblemResponse(JSONResponse):
     """A JSON response with the problem+json media type."""
 
     media_type = PROBLEM_MEDIA_TYPE
+
+    def render(self, content: Any) -> bytes:
+        """ASCII-only JSON: whatever a client sent, echoing it back cannot fail to encode."""
+        return json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode()
 
 
 def problem_body(
@@ -90,13 +95,16 @@ def _field_of(loc: tuple[int | str, ...]) -> str:
 
 async def _domain_error(request: Request, exc: Exception) -> ProblemResponse:
     assert isinstance(exc, DomainError)
+    extra = exc.extra
+    if exc.status_code == 422 and "errors" not in extra:
+        extra = {**extra, "errors": []}  # every 422 has the validation shape
     return problem_response(
         exc.status_code,
         detail=exc.detail,
         title=exc.title,
         slug=exc.problem_slug,
         instance=request.url.path,
-        extra=exc.extra,
+        extra=extra,
         headers=exc.headers,
     )
 

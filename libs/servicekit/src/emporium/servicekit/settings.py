@@ -54,6 +54,9 @@ class ServiceSettings(BaseSettings):
     http_connect_timeout_seconds: float = 2.0
     http_read_timeout_seconds: float = 5.0
 
+    # A larger request body is refused with 413 before anything reads it.
+    max_body_bytes: int = 1024 * 1024
+
     @field_validator("database_url")
     @classmethod
     def _asyncpg_driver(cls, value: str) -> str:

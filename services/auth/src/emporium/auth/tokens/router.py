@@ -12,13 +12,28 @@ from emporium.auth.tokens.dependencies import RevokeFormDep, TokenContextDep, To
 from emporium.auth.tokens.exceptions import NO_STORE, OAuthError
 from emporium.auth.tokens.schemas import OAuthErrorBody, TokenResponse
 from emporium.servicekit import SessionDep
+from emporium.servicekit.openapi import RETRY_AFTER_HEADER
 
 router = APIRouter(prefix="/auth", tags=["tokens"])
 
 OAUTH_ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": OAuthErrorBody, "description": "RFC 6749 §5.2 error"},
-    401: {"model": OAuthErrorBody, "description": "invalid_client"},
-    429: {"model": OAuthErrorBody, "description": "Too many failed attempts (Retry-After)"},
+    401: {
+        "model": OAuthErrorBody,
+        "description": "invalid_client",
+        "headers": {
+            "WWW-Authenticate": {
+                "description": "The client authentication challenge (HTTP Basic).",
+                "required": True,
+                "schema": {"type": "string"},
+            }
+        },
+    },
+    429: {
+        "model": OAuthErrorBody,
+        "description": "Too many failed attempts (Retry-After)",
+        "headers": {"Retry-After": RETRY_AFTER_HEADER},
+    },
 }
 
 
@@ -40,7 +55,15 @@ async def token(form: TokenFormDep, ctx: TokenContextDep, session: SessionDep) -
     return JSONResponse(body.model_dump(exclude_none=True), headers=NO_STORE)
 
 
-@router.post("/revoke", summary="Revoke a refresh token", responses=OAUTH_ERRORS)
+@router.post(
+    "/revoke",
+    summary="Revoke a refresh token",
+    response_class=Response,
+    responses={
+        200: {"description": "Revoked, or not a valid token (RFC 7009 §2.2)."},
+        **OAUTH_ERRORS,
+    },
+)
 async def revoke(form: RevokeFormDep, ctx: TokenContextDep, session: SessionDep) -> Response:
     """Revoke a refresh token and every token rotated from the same sign-in."""
     try:

@@ -4,6 +4,15 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+# Longer values cannot be valid (an email has at most 320 characters, passwords at most 128,
+# our secrets and tokens far less than 512); refusing them keeps them out of the database.
+MAX_EMAIL = 320
+MAX_PASSWORD = 128
+MAX_SECRET = 512
+MAX_NAME = 200
+MAX_TOKEN = 4096  # an access token (a signed JWT) is about 1 KiB
+MAX_SCOPE = 1000
+
 
 class TokenForm(BaseModel):
     """The token request; which fields are needed depends on `grant_type`.
@@ -15,14 +24,28 @@ class TokenForm(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     grant_type: str | None = Field(
-        default=None, description="`password`, `refresh_token` or `client_credentials`."
+        default=None,
+        max_length=MAX_NAME,
+        description="`password`, `refresh_token` or `client_credentials`.",
     )
-    username: str | None = Field(default=None, description="The account's email (password).")
-    password: str | None = Field(default=None, repr=False, description="Password grant.")
-    refresh_token: str | None = Field(default=None, repr=False, description="Refresh grant.")
-    scope: str | None = Field(default=None, description="Space-separated scopes to narrow to.")
-    client_id: str | None = Field(default=None, description="Client id (or HTTP Basic).")
-    client_secret: str | None = Field(default=None, repr=False, description="Client secret.")
+    username: str | None = Field(
+        default=None, max_length=MAX_EMAIL, description="The account's email (password)."
+    )
+    password: str | None = Field(
+        default=None, max_length=MAX_PASSWORD, repr=False, description="Password grant."
+    )
+    refresh_token: str | None = Field(
+        default=None, max_length=MAX_SECRET, repr=False, description="Refresh grant."
+    )
+    scope: str | None = Field(
+        default=None, max_length=MAX_SCOPE, description="Space-separated scopes to narrow to."
+    )
+    client_id: str | None = Field(
+        default=None, max_length=MAX_NAME, description="Client id (or HTTP Basic)."
+    )
+    client_secret: str | None = Field(
+        default=None, max_length=MAX_SECRET, repr=False, description="Client secret."
+    )
 
 
 class RevokeForm(BaseModel):
@@ -30,10 +53,15 @@ class RevokeForm(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    token: str | None = Field(default=None, repr=False, description="The refresh token.")
-    token_type_hint: str | None = None
-    client_id: str | None = None
-    client_secret: str | None = Field(default=None, repr=False)
+    token: str | None = Field(
+        default=None,
+        max_length=MAX_TOKEN,
+        repr=False,
+        description="The refresh token or access token to revoke.",
+    )
+    token_type_hint: str | None = Field(default=None, max_length=MAX_NAME)
+    client_id: str | None = Field(default=None, max_length=MAX_NAME)
+    client_secret: str | None = Field(default=None, max_length=MAX_SECRET, repr=False)
 
 
 class TokenResponse(BaseModel):

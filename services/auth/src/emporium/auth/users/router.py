@@ -11,7 +11,13 @@ from emporium.auth.users import service
 from emporium.auth.users.dependencies import AdminDep, RegistrationDep, UserDep
 from emporium.auth.users.roles import ADMIN_SCOPE
 from emporium.auth.users.schemas import UserPage, UserRead, UserUpdate
-from emporium.servicekit import PrincipalDep, SessionDep, require_scopes
+from emporium.servicekit import (
+    PrincipalDep,
+    SessionDep,
+    id_links,
+    problem_responses,
+    require_scopes,
+)
 
 router = APIRouter(prefix="/auth", tags=["users"], dependencies=[NoStore])
 admin_router = APIRouter(
@@ -19,20 +25,49 @@ admin_router = APIRouter(
 )
 
 
-@router.post("/register", status_code=status.HTTP_201_CREATED, summary="Register")
+@router.post(
+    "/register",
+    status_code=status.HTTP_201_CREATED,
+    summary="Register",
+    responses={
+        201: {
+            "links": id_links(
+                "user_id",
+                "auth-users-read-user",
+                "auth-users-update-user",
+                "auth-users-deactivate-user",
+            )
+        },
+        **problem_responses(
+            409,
+            429,
+            s409="An account with this email exists.",
+            s429="Too many registrations from this address; retry after `Retry-After` seconds.",
+        ),
+    },
+)
 async def register(data: RegistrationDep, session: SessionDep, passwords: PasswordsDep) -> UserRead:
     """Create a customer account (the email must not be taken; a few per address at a time)."""
     user = await service.register(data, session=session, passwords=passwords)
     return UserRead.model_validate(user)
 
 
-@router.get("/me", summary="My account")
+@router.get(
+    "/me",
+    summary="My account",
+    responses=problem_responses(
+        403,
+        404,
+        s403="A service client's token (no account), or a deactivated account.",
+        s404="The token's subject is not an account (any more).",
+    ),
+)
 async def me(principal: PrincipalDep, session: SessionDep) -> UserRead:
     """The account the access token was issued to."""
     return UserRead.model_validate(await service.get_me(principal, session=session))
 
 
-@admin_router.get("", summary="List accounts")
+@admin_router.get("", summary="List accounts", responses=problem_responses(422))
 async def list_users(
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
@@ -43,13 +78,19 @@ async def list_users(
     return UserPage(items=[UserRead.model_validate(r) for r in rows], next_cursor=next_cursor)
 
 
-@admin_router.get("/{user_id}", summary="Read an account")
+@admin_router.get("/{user_id}", summary="Read an account", responses=problem_responses(404))
 async def read_user(user: UserDep) -> UserRead:
     """One account."""
     return UserRead.model_validate(user)
 
 
-@admin_router.patch("/{user_id}", summary="Change an account")
+@admin_router.patch(
+    "/{user_id}",
+    summary="Change an account",
+    responses=problem_responses(
+        404, 409, s409="An administrator cannot demote or deactivate themselves."
+    ),
+)
 async def update_user(
     user: UserDep, changes: UserUpdate, admin: AdminDep, session: SessionDep
 ) -> UserRead:
@@ -58,7 +99,11 @@ async def update_user(
     return UserRead.model_validate(updated)
 
 
-@admin_router.post("/{user_id}/deactivate", summary="Deactivate an account")
+@admin_router.post(
+    "/{user_id}/deactivate",
+    summary="Deactivate an account",
+    responses=problem_responses(404, 409, s409="An administrator cannot deactivate themselves."),
+)
 async def deactivate_user(user: UserDep, admin: AdminDep, session: SessionDep) -> UserRead:
     """Stop the account from signing in or refreshing tokens."""
     changes = UserUpdate(active=False)

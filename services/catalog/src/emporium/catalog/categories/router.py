@@ -13,8 +13,7 @@ from emporium.catalog.categories.schemas import (
     CategoryUpdate,
 )
 from emporium.catalog.dependencies import CatalogWriterDep
-from emporium.catalog.openapi import problems
-from emporium.servicekit import SessionDep
+from emporium.servicekit import LOCATION_HEADER, SessionDep, id_links, problem_responses
 
 router = APIRouter(prefix="/catalog/categories", tags=["categories"])
 
@@ -26,7 +25,9 @@ async def list_categories(session: SessionDep) -> CategoryPage:
     return CategoryPage(items=[CategoryRead.model_validate(r) for r in rows])
 
 
-@router.get("/{category_key}", summary="Get a category by id or slug", responses=problems(404))
+@router.get(
+    "/{category_key}", summary="Get a category by id or slug", responses=problem_responses(404)
+)
 async def get_category(category: CategoryDep) -> CategoryRead:
     """One category (public)."""
     return CategoryRead.model_validate(category)
@@ -36,7 +37,17 @@ async def get_category(category: CategoryDep) -> CategoryRead:
     "",
     status_code=status.HTTP_201_CREATED,
     summary="Create a category",
-    responses=problems(401, 403, 409, 422),
+    responses={
+        201: {
+            "headers": {"Location": LOCATION_HEADER},
+            "links": id_links(
+                "category_key",
+                "catalog-categories-get-category",
+                "catalog-categories-update-category",
+            ),
+        },
+        **problem_responses(409, s409="The slug is taken."),
+    },
 )
 async def create_category(
     _: CatalogWriterDep, data: CategoryCreate, session: SessionDep, response: Response
@@ -48,7 +59,9 @@ async def create_category(
 
 
 @router.patch(
-    "/{category_key}", summary="Update a category", responses=problems(401, 403, 404, 409, 422)
+    "/{category_key}",
+    summary="Update a category",
+    responses=problem_responses(404, 409, s409="The slug is taken."),
 )
 async def update_category(
     _: CatalogWriterDep, data: CategoryUpdate, category: CategoryDep, session: SessionDep

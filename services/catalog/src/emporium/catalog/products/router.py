@@ -7,7 +7,6 @@ import uuid
 from fastapi import APIRouter, Response, status
 
 from emporium.catalog.dependencies import CatalogWriterDep
-from emporium.catalog.openapi import problems
 from emporium.catalog.products import service
 from emporium.catalog.products.dependencies import IfMatchDep, ProductDep, ProductQueryDep
 from emporium.catalog.products.schemas import (
@@ -18,7 +17,14 @@ from emporium.catalog.products.schemas import (
     ProductRestock,
     ProductUpdate,
 )
-from emporium.servicekit import SessionDep
+from emporium.servicekit import (
+    ETAG_HEADER,
+    LOCATION_HEADER,
+    SessionDep,
+    id_links,
+    problem_responses,
+    response_headers,
+)
 
 router = APIRouter(prefix="/catalog/products", tags=["products"])
 
@@ -30,7 +36,11 @@ async def list_products(session: SessionDep, query: ProductQueryDep) -> ProductP
     return ProductPage(items=[ProductRead.model_validate(r) for r in rows], next_cursor=next_cursor)
 
 
-@router.get("/{product_id}", summary="Get a product", responses=problems(404))
+@router.get(
+    "/{product_id}",
+    summary="Get a product",
+    responses={**response_headers(200, ETag=ETAG_HEADER), **problem_responses(404)},
+)
 async def get_product(product: ProductDep, response: Response) -> ProductRead:
     """One product, active or not (public); the `ETag` header is its version."""
     response.headers["ETag"] = service.etag(product)
@@ -41,7 +51,21 @@ async def get_product(product: ProductDep, response: Response) -> ProductRead:
     "",
     status_code=status.HTTP_201_CREATED,
     summary="Create a product",
-    responses=problems(401, 403, 409, 422),
+    responses={
+        201: {
+            "headers": {"ETag": ETAG_HEADER, "Location": LOCATION_HEADER},
+            "links": id_links(
+                "product_id",
+                "catalog-products-get-product",
+                "catalog-products-update-product",
+                "catalog-products-restock-product",
+                "catalog-products-deactivate-product",
+            ),
+        },
+        **problem_responses(
+            409, 422, s409="The SKU is taken.", s422="Invalid body, or no such category."
+        ),
+    },
 )
 async def create_product(
     _: CatalogWriterDep, data: ProductCreate, session: SessionDep, response: Response
@@ -54,7 +78,12 @@ async def create_product(
 
 
 @router.patch(
-    "/{product_id}", summary="Update a product", responses=problems(401, 403, 404, 409, 412, 422)
+    "/{product_id}",
+    summary="Update a product",
+    responses={
+        **response_headers(200, ETag=ETAG_HEADER),
+        **problem_responses(404, 409, 412, 422, s409="The SKU is taken."),
+    },
 )
 async def update_product(
     _: CatalogWriterDep,
@@ -77,7 +106,10 @@ async def update_product(
     "/{product_id}/restock",
     summary="Restock a product",
     response_description="The product with its new stock; the `ETag` header is its new version.",
-    responses=problems(401, 403, 404, 409, 422, s409=f"The stock would exceed {MAX_INT32} units."),
+    responses={
+        **response_headers(200, ETag=ETAG_HEADER),
+        **problem_responses(404, 409, s409=f"The stock would exceed {MAX_INT32} units."),
+    },
 )
 async def restock_product(
     _: CatalogWriterDep,
@@ -100,7 +132,7 @@ async def restock_product(
     "/{product_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Deactivate a product",
-    responses=problems(401, 403, 404, 412),
+    responses=problem_responses(404, 412),
 )
 async def deactivate_product(
     _: CatalogWriterDep,

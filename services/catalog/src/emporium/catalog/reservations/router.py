@@ -5,11 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 
 from emporium.catalog.dependencies import SettingsDep, StockReserverDep
-from emporium.catalog.openapi import problems
 from emporium.catalog.reservations import service
 from emporium.catalog.reservations.dependencies import ReservationDep
 from emporium.catalog.reservations.schemas import ReservationCreate, ReservationRead
-from emporium.servicekit import SessionDep
+from emporium.servicekit import LOCATION_HEADER, SessionDep, id_links, problem_responses
 
 router = APIRouter(prefix="/catalog/reservations", tags=["reservations"])
 
@@ -19,10 +18,21 @@ router = APIRouter(prefix="/catalog/reservations", tags=["reservations"])
     status_code=status.HTTP_201_CREATED,
     summary="Reserve stock for an order",
     responses={
-        200: {"description": "The order's reservation (a replay).", "model": ReservationRead},
-        **problems(
-            401,
-            403,
+        200: {
+            "description": "The order's reservation (a replay).",
+            "model": ReservationRead,
+            "headers": {"Location": LOCATION_HEADER},
+        },
+        201: {
+            "headers": {"Location": LOCATION_HEADER},
+            "links": id_links(
+                "reservation_id",
+                "catalog-reservations-get-reservation",
+                "catalog-reservations-confirm-reservation",
+                "catalog-reservations-release-reservation",
+            ),
+        },
+        **problem_responses(
             409,
             422,
             s409="Short stock (`short_items` names the lines) or a different body for the order.",
@@ -51,7 +61,7 @@ async def create_reservation(
     return ReservationRead.model_validate(reservation)
 
 
-@router.get("/{reservation_id}", summary="Get a reservation", responses=problems(401, 403, 404))
+@router.get("/{reservation_id}", summary="Get a reservation", responses=problem_responses(404))
 async def get_reservation(_: StockReserverDep, reservation: ReservationDep) -> ReservationRead:
     """One reservation and its lines."""
     return ReservationRead.model_validate(reservation)
@@ -60,7 +70,7 @@ async def get_reservation(_: StockReserverDep, reservation: ReservationDep) -> R
 @router.post(
     "/{reservation_id}/confirm",
     summary="Confirm a reservation",
-    responses=problems(401, 403, 404, 409, s409="Released or expired."),
+    responses=problem_responses(404, 409, s409="Released or expired."),
 )
 async def confirm_reservation(
     _: StockReserverDep, reservation: ReservationDep, session: SessionDep
@@ -73,7 +83,7 @@ async def confirm_reservation(
 @router.post(
     "/{reservation_id}/release",
     summary="Release a reservation",
-    responses=problems(401, 403, 404),
+    responses=problem_responses(404),
 )
 async def release_reservation(
     _: StockReserverDep, reservation: ReservationDep, session: SessionDep

@@ -19,21 +19,62 @@ from emporium.orders.orders.dependencies import (
 )
 from emporium.orders.orders.models import OrderStatus
 from emporium.orders.orders.schemas import OrderCreate, OrderPage, OrderRead
-from emporium.servicekit import PrincipalDep, SessionDep, require_scopes
+from emporium.servicekit import (
+    LOCATION_HEADER,
+    PrincipalDep,
+    SessionDep,
+    id_links,
+    problem_responses,
+    require_scopes,
+)
 
 # Any valid token; a route that needs a scope asks for it itself.
 router = APIRouter(prefix="/orders", tags=["orders"], dependencies=[require_scopes()])
 
-_PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
-_PLACE_RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: {"description": "The Idempotency-Key header is missing or malformed", **_PROBLEM},
-    409: {"description": "Not enough stock (`short_items`), or the key is in use", **_PROBLEM},
-    422: {
-        "description": "Invalid body, unknown product, or key reused with another body",
-        **_PROBLEM,
-    },
-    503: {"description": "The catalog is unavailable; retry after `Retry-After`", **_PROBLEM},
+REPLAYED_HEADER = {
+    "description": "`true` when this answer replays the first one for the Idempotency-Key.",
+    "required": True,
+    "schema": {"type": "string", "enum": ["true", "false"]},
 }
+_PLACE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    201: {
+        "headers": {
+            "Location": LOCATION_HEADER,
+            "Idempotent-Replayed": REPLAYED_HEADER,
+        },
+        "links": id_links(
+            "order_id",
+            "orders-orders-get-order",
+            "orders-orders-cancel-order",
+            "orders-orders-ship-order",
+            "orders-orders-deliver-order",
+        ),
+    },
+    **problem_responses(
+        400,
+        403,
+        409,
+        422,
+        429,
+        502,
+        503,
+        s400="The Idempotency-Key header is missing or malformed.",
+        s403="Only user accounts place orders (not service clients).",
+        s409="Not enough stock (`short_items`), or the key is in use by a request in flight.",
+        s422="Invalid body, unknown or inactive product, or the key reused with another body.",
+        s429="The catalog is refusing calls for now; retry after `Retry-After` seconds.",
+        s502="The catalog answered with something unusable.",
+        s503="The catalog is unavailable; retry after `Retry-After` seconds.",
+    ),
+}
+_CATALOG_ERRORS = problem_responses(
+    429,
+    502,
+    503,
+    s429="The catalog is refusing calls for now; retry after `Retry-After` seconds.",
+    s502="The catalog answered with something unusable.",
+    s503="The catalog or the database is unavailable; retry after `Retry-After` seconds.",
+)
 
 
 @router.post(
@@ -68,7 +109,13 @@ async def place_order(
     )
 
 
-@router.get("", summary="List orders")
+@router.get(
+    "",
+    summary="List orders",
+    responses=problem_responses(
+        403, 422, s403="`user_id` names someone else and the token lacks orders:read:all."
+    ),
+)
 async def list_orders(
     session: SessionDep,
     principal: PrincipalDep,
@@ -91,13 +138,26 @@ async def list_orders(
     return OrderPage(items=[OrderRead.model_validate(r) for r in rows], next_cursor=next_cursor)
 
 
-@router.get("/{order_id}", summary="Get an order", responses={404: _PROBLEM})
+@router.get(
+    "/{order_id}",
+    summary="Get an order",
+    responses=problem_responses(403, 404, s403="A service client's token (they own no orders)."),
+)
 async def get_order(order: VisibleOrderDep) -> OrderRead:
     """One order; another customer's order is 404."""
     return OrderRead.model_validate(order)
 
 
-@router.post("/{order_id}/cancel", summary="Cancel an order", responses={409: _PROBLEM})
+@router.post(
+    "/{order_id}/cancel",
+    summary="Cancel an order",
+    responses={
+        **problem_responses(
+            403, 404, 409, s409="The order is not confirmed (e.g. already cancelled or shipped)."
+        ),
+        **_CATALOG_ERRORS,
+    },
+)
 async def cancel_order(
     order: VisibleOrderDep, session: SessionDep, catalog: CatalogClientDep, principal: PrincipalDep
 ) -> OrderRead:
@@ -108,13 +168,21 @@ async def cancel_order(
     return OrderRead.model_validate(cancelled)
 
 
-@router.post("/{order_id}/ship", summary="Ship an order", responses={409: _PROBLEM})
+@router.post(
+    "/{order_id}/ship",
+    summary="Ship an order",
+    responses=problem_responses(404, 409, s409="The order is not confirmed."),
+)
 async def ship_order(order: VisibleOrderDep, session: SessionDep, _: ManagerDep) -> OrderRead:
     """Mark a confirmed order as shipped (needs orders:manage)."""
     return OrderRead.model_validate(await service.ship_order(session=session, order=order))
 
 
-@router.post("/{order_id}/deliver", summary="Deliver an order", responses={409: _PROBLEM})
+@router.post(
+    "/{order_id}/deliver",
+    summary="Deliver an order",
+    responses=problem_responses(404, 409, s409="The order is not shipped."),
+)
 async def deliver_order(order: VisibleOrderDep, session: SessionDep, _: ManagerDep) -> OrderRead:
     """Mark a shipped order as delivered (needs orders:manage)."""
     return OrderRead.model_validate(await service.deliver_order(session=session, order=order))

@@ -64,7 +64,16 @@ def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise InvalidInput(
             "The cursor is not valid; use next_cursor from a previous page.",
-            extra={"errors": [{"field": "cursor", "location": "query", "message": "invalid"}]},
+            extra={
+                "errors": [
+                    {
+                        "field": "cursor",
+                        "location": "query",
+                        "message": "not a next_cursor this service gave",
+                        "type": "value_error",
+                    }
+                ]
+            },
         ) from None
 
 

@@ -1,0 +1,56 @@
+"""A system of the fuzzer's own: booted like `make run`, with the gateway's rate limits raised."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+
+from emporium.devstack import Stack, StackConfig
+from emporium.devstack.components import COMPONENTS
+from emporium.devstack.ports import free_port
+from emporium.servicekit.testing import embedded_postgres_folder
+from tests.system import System
+
+# The fuzzer sends thousands of requests a minute from one address with one token, where the
+# gateway's defaults (50/s, and 1/s for the token endpoint) would answer most of them 429 and
+# the services would hardly be reached. The limits themselves are tested in gateway/tests.
+RAISED_LIMITS = {
+    "GATEWAY_RATE_LIMIT_PER_SECOND": "100000",
+    "GATEWAY_RATE_LIMIT_BURST": "100000",
+    "GATEWAY_TOKEN_RATE_LIMIT_PER_SECOND": "100000",
+    "GATEWAY_TOKEN_RATE_LIMIT_BURST": "100000",
+    # Auth's own per-address rations (registrations, failed sign-ins): auth's tests prove them.
+    "AUTH_REGISTRATIONS_FREE_PER_ADDRESS": "100000",
+    "AUTH_LOGIN_FREE_FAILURES": "100000",
+    "AUTH_LOGIN_FREE_FAILURES_PER_ADDRESS": "100000",
+}
+
+
+@pytest.fixture(scope="module")
+async def fuzzed_system(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[System]:
+    """The whole system, its own: the fuzzer (as an admin, too) changes and deactivates data."""
+    if os.environ.get("EMPORIUM_BASE_URL"):
+        pytest.skip(
+            "the fuzzer needs a system of its own with raised rate limits; it does not write "
+            "into the deployment at EMPORIUM_BASE_URL"
+        )
+    with embedded_postgres_folder() as postgres_folder:
+        config = StackConfig(
+            data_dir=tmp_path_factory.mktemp("fuzzed-stack"),
+            postgres_dir=postgres_folder,
+            ports={c.name: free_port() for c in COMPONENTS},
+            database_server_url=os.environ.get("EMPORIUM_TEST_DATABASE_URL")
+            or os.environ.get("DATABASE_URL"),
+            database_prefix=f"fz_{uuid.uuid4().hex[:8]}_",
+            seed_demo_data=True,
+            extra_env={"ORDERS_CATALOG_TIMEOUT_SECONDS": "3", **RAISED_LIMITS},
+        )
+        stack = Stack(config, report=lambda message: None)
+        try:
+            await stack.start()
+            yield System(config.url("gateway"), stack, config.admin)
+        finally:
+            await stack.stop()
