@@ -70,7 +70,7 @@ class SpecRegistry:
             list(self.docs.values()),
             title=MERGED_TITLE,
             version=self.settings.service_version,
-            server_url=self.settings.public_url or "/",
+            public_url=self.settings.public_url,
         )
         self.merged_json = json.dumps(self.merged).encode()
 
