@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 
 from emporium.orders.catalog.client import CATALOG_SCOPE, CatalogClient
 from emporium.orders.orders.recovery import pending_order_recovery
 from emporium.orders.orders.router import router as orders_router
+from emporium.orders.orders.schemas import Problem
 from emporium.orders.settings import OrdersSettings, get_settings
 from emporium.servicekit import KeyProvider
 from emporium.servicekit import create_app as create_service_app
@@ -72,7 +74,7 @@ def create_app(
 ) -> FastAPI:
     """Build the orders app (its lifespan also runs the pending-order recovery task)."""
     settings = settings or get_settings()
-    return create_service_app(
+    app = create_service_app(
         settings,
         routers=[orders_router],
         lifespan=orders_lifespan(settings),
@@ -82,3 +84,21 @@ def create_app(
             {"name": "orders", "description": "Place, read, cancel, ship and deliver orders."}
         ],
     )
+    _publish_problem_schema(app)
+    return app
+
+
+def _publish_problem_schema(app: FastAPI) -> None:
+    """Add the Problem schema the routes' problem+json responses refer to by `$ref`."""
+    # FastAPI files a response `model` under application/json only; ours are problem+json.
+    render = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        first = app.openapi_schema is None
+        schema = render()  # cached by FastAPI after the first call
+        if first:
+            problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+            schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = problem
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

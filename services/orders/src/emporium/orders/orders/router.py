@@ -24,7 +24,12 @@ from emporium.servicekit import PrincipalDep, SessionDep, require_scopes
 # Any valid token; a route that needs a scope asks for it itself.
 router = APIRouter(prefix="/orders", tags=["orders"], dependencies=[require_scopes()])
 
-_PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
+# The Problem schema is published in the app's components (see emporium.orders.main).
+PROBLEM_REF = "#/components/schemas/Problem"
+_PROBLEM: dict[str, Any] = {
+    "content": {"application/problem+json": {"schema": {"$ref": PROBLEM_REF}}}
+}
+_NOT_FOUND = {"description": "No such order (or another customer's)", **_PROBLEM}
 _PLACE_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"description": "The Idempotency-Key header is missing or malformed", **_PROBLEM},
     409: {"description": "Not enough stock (`short_items`), or the key is in use", **_PROBLEM},
@@ -91,13 +96,20 @@ async def list_orders(
     return OrderPage(items=[OrderRead.model_validate(r) for r in rows], next_cursor=next_cursor)
 
 
-@router.get("/{order_id}", summary="Get an order", responses={404: _PROBLEM})
+@router.get("/{order_id}", summary="Get an order", responses={404: _NOT_FOUND})
 async def get_order(order: VisibleOrderDep) -> OrderRead:
     """One order; another customer's order is 404."""
     return OrderRead.model_validate(order)
 
 
-@router.post("/{order_id}/cancel", summary="Cancel an order", responses={409: _PROBLEM})
+@router.post(
+    "/{order_id}/cancel",
+    summary="Cancel an order",
+    responses={
+        404: _NOT_FOUND,
+        409: {"description": "The order cannot be cancelled any more", **_PROBLEM},
+    },
+)
 async def cancel_order(
     order: VisibleOrderDep, session: SessionDep, catalog: CatalogClientDep, principal: PrincipalDep
 ) -> OrderRead:

@@ -76,3 +76,16 @@ class OrderPage(BaseModel):
 
     items: list[OrderRead]
     next_cursor: str | None
+
+
+class Problem(BaseModel):
+    """An error as every operation answers it (RFC 9457 application/problem+json)."""
+
+    model_config = ConfigDict(extra="allow", title="Problem")
+
+    type: str = Field(description="URI of the problem type, e.g. `urn:emporium:problem:…`.")
+    title: str = Field(description="Short summary of the problem type.")
+    status: int = Field(description="The HTTP status code.")
+    detail: str = Field(description="What went wrong with this request, in plain words.")
+    instance: str | None = Field(default=None, description="The path the request was made to.")
+    request_id: str | None = Field(default=None, description="The request's X-Request-ID.")
