@@ -37,11 +37,16 @@ def _run(command: list[str], *, cwd: Path = ROOT) -> str:
     return done.stdout
 
 
+def code_spec_json() -> str:
+    """The merged OpenAPI built from the code (clients.openapi), in a clean environment."""
+    return _run([sys.executable, "-m", "clients.openapi"])
+
+
 def render(destination: Path) -> Path:
     """Generate the client package into `destination` (which must not exist); returns it."""
     with tempfile.TemporaryDirectory(prefix="emporium-openapi-") as tmp:
         spec = Path(tmp) / "openapi.json"
-        spec.write_text(_run([sys.executable, "-m", "clients.openapi"]))
+        spec.write_text(code_spec_json())
         output = _run(
             [
                 sys.executable,
