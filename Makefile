@@ -6,7 +6,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
-PACKAGES := libs/servicekit libs/devstack services/auth services/catalog services/orders gateway
+PACKAGES := libs/servicekit libs/devstack services/auth services/catalog services/orders gateway \
+	clients/python
 PKG_SRC := $(foreach p,$(PACKAGES),$(p)/src)
 STAMP := $(VENV)/.installed
 
@@ -41,12 +42,15 @@ test-integration: $(STAMP) ## run the cross-service suite (against EMPORIUM_BASE
 lint: $(STAMP) ## ruff check, ruff format --check, mypy strict, then the security scanners
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy $(PKG_SRC) tests bench deploy
+	$(BIN)/mypy $(PKG_SRC) tests bench deploy clients/*.py
 	@$(MAKE) --no-print-directory scan
 
 fmt: $(STAMP) ## format and autofix
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+client: $(STAMP) ## regenerate the typed Python client (clients/python) from the code's OpenAPI
+	$(PY) -m clients.generate
 
 docs: $(STAMP) ## print the merged OpenAPI of a running system (gateway on :8000)
 	@$(PY) -c "import httpx, json; print(json.dumps(httpx.get('http://localhost:8000/openapi.json').json(), indent=2))"
@@ -54,6 +58,6 @@ docs: $(STAMP) ## print the merged OpenAPI of a running system (gateway on :8000
 clean: ## remove the virtualenvs and caches (keeps .data, the local database)
 	rm -rf $(VENV) .venv-scan .scan .pytest_cache .mypy_cache .ruff_cache
 
-.PHONY: help install run seed migrate test test-integration lint fmt docs clean
+.PHONY: help install run seed migrate test test-integration lint fmt client docs clean
 
 -include mk/*.mk

@@ -23,6 +23,7 @@ class RealSystem:
     catalog: ServerProcess
     admin_email: str
     admin_password: str
+    public_url: str
 
     @property
     def url(self) -> str:
@@ -78,13 +79,20 @@ async def boot_real_system(postgres_server_url: str, log_dir: Path) -> AsyncIter
         "real-gateway",
         uvicorn_command("emporium.gateway.main:create_app", ports["gateway"], factory=True),
         ports["gateway"],
-        env("GATEWAY", UPSTREAMS=json.dumps(upstreams), TOKEN_RATE_LIMIT_BURST="1000"),
+        # Configured under another host name than `url` (127.0.0.1) on purpose: the docs must
+        # work at whatever address they are opened with.
+        env(
+            "GATEWAY",
+            UPSTREAMS=json.dumps(upstreams),
+            TOKEN_RATE_LIMIT_BURST="1000",
+            PUBLIC_URL=f"http://localhost:{ports['gateway']}",
+        ),
         log_dir,
     )
     try:
         await asyncio.gather(auth.start("/readyz"), catalog.start("/readyz"))
         await gateway.start()
-        yield RealSystem(gateway, auth, catalog, *admin)
+        yield RealSystem(gateway, auth, catalog, *admin, f"http://localhost:{ports['gateway']}")
     finally:
         await gateway.stop()
         await asyncio.gather(auth.stop(), catalog.stop())

@@ -64,22 +64,29 @@ async def _page(browser: object, outside: list[str]) -> object:
     return await context.new_page()
 
 
-async def test_swagger_ui_shows_every_operation_and_authorize_then_try_it_out_works(
+async def test_swagger_ui_at_another_host_name_authorizes_and_tries_it_out(
     browser: object, real_system: RealSystem
 ) -> None:
     from playwright.async_api import Page, Request, Response
     from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-    async with httpx.AsyncClient(base_url=real_system.url) as client:
+    # The gateway is configured as http://localhost:PORT; the page is opened at 127.0.0.1.
+    origin = real_system.url
+    assert urlsplit(origin).hostname != urlsplit(real_system.public_url).hostname
+    async with httpx.AsyncClient(base_url=origin) as client:
         merged = (await client.get("/openapi.json")).json()
     operations = sum(len(item) for item in merged["paths"].values())
     outside: list[str] = []
     page = await _page(browser, outside)
     assert isinstance(page, Page)
     authorized_calls: list[str] = []
+    called_urls: list[str] = []
 
     def watch(request: Request) -> None:
-        if urlsplit(request.url).path == "/auth/me":
+        path = urlsplit(request.url).path
+        if path in ("/auth/token", "/auth/me"):
+            called_urls.append(request.url)
+        if path == "/auth/me":
             authorized_calls.append(request.headers.get("authorization", ""))
 
     page.on("request", watch)
@@ -91,7 +98,7 @@ async def test_swagger_ui_shows_every_operation_and_authorize_then_try_it_out_wo
             token_answers.append(f"{response.status} {body[:300]}")
 
     page.on("response", on_response)
-    await page.goto(f"{real_system.url}/docs")
+    await page.goto(f"{origin}/docs")
     await page.wait_for_selector(".opblock", timeout=20_000)
     assert await page.locator(".opblock").count() == operations
 
@@ -116,6 +123,9 @@ async def test_swagger_ui_shows_every_operation_and_authorize_then_try_it_out_wo
     assert real_system.admin_email in await me.locator(".live-responses-table").inner_text()
     assert authorized_calls
     assert authorized_calls[-1].startswith("Bearer ")
+    # Sign-in and Try it out went to the page's own origin, not to the configured public URL.
+    assert called_urls
+    assert all(url.startswith(f"{origin}/") for url in called_urls), called_urls
     assert outside == []
 
 

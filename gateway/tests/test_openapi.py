@@ -85,7 +85,7 @@ def test_merge_keeps_identical_schemas_once_and_renames_differing_ones() -> None
         ServiceDoc("alpha", ("/a",), copy.deepcopy(a), available=True),
         ServiceDoc("beta", ("/b",), copy.deepcopy(b), available=True),
     ]
-    merged = merge(docs, title="T", version="9", server_url="/")
+    merged = merge(docs, title="T", version="9")
     validate(merged)
     schemas = merged["components"]["schemas"]
     assert "Problem" in schemas  # identical in both: kept once
@@ -110,7 +110,21 @@ def test_merge_keeps_identical_schemas_once_and_renames_differing_ones() -> None
     schemes = merged["components"]["securitySchemes"]
     assert list(schemes) == ["OAuth2"]
     assert schemes["OAuth2"]["flows"]["password"]["tokenUrl"] == "/auth/token"
-    assert merged["servers"] == [{"url": "/", "description": "The Emporium gateway"}]
+    assert [s["url"] for s in merged["servers"]] == ["/"]
+
+
+def test_merge_lists_the_page_origin_first_and_the_public_url_second() -> None:
+    a = _spec("A", "/a", {"name": {"type": "string"}}, op_id="a-id")
+    docs = [ServiceDoc("alpha", ("/a",), a, available=True)]
+
+    merged = merge(docs, title="T", version="9", public_url="https://shop.example.com/")
+
+    validate(merged)
+    # Relative first: Swagger UI resolves it (and the relative tokenUrl) against the page.
+    assert [s["url"] for s in merged["servers"]] == ["/", "https://shop.example.com"]
+    assert merged["components"]["securitySchemes"]["OAuth2"]["flows"]["password"][
+        "tokenUrl"
+    ].startswith("/")
 
 
 def test_merge_marks_a_missing_service_unavailable() -> None:
@@ -119,7 +133,7 @@ def test_merge_marks_a_missing_service_unavailable() -> None:
         ServiceDoc("alpha", ("/a",), a, available=True),
         ServiceDoc("orders", ("/orders",), None, available=False),
     ]
-    merged = merge(docs, title="T", version="9", server_url="/")
+    merged = merge(docs, title="T", version="9")
     validate(merged)
     assert "/a/items" in merged["paths"]
     assert merged["x-tagGroups"][1] == {
@@ -137,7 +151,7 @@ def test_merge_documents_what_the_gateway_itself_answers() -> None:
         "responses": {"201": {"description": "created"}},
     }
     docs = [ServiceDoc("alpha", ("/a",), a, available=True)]
-    merged = merge(docs, title="T", version="9", server_url="/")
+    merged = merge(docs, title="T", version="9")
     validate(merged)
     item = merged["paths"]["/a/items"]
     for operation in item.values():
@@ -299,3 +313,26 @@ async def test_docs_pages_load_their_assets_from_the_gateway(
         assert assets
         for asset in assets:
             assert (await client.get(asset)).status_code == 200, asset
+
+
+@pytest.mark.slow
+async def test_merged_servers_start_with_the_page_origin_and_keep_the_public_url(
+    real_system: RealSystem,
+) -> None:
+    async with httpx.AsyncClient(base_url=real_system.url) as client:
+        merged = (await client.get("/openapi.json")).json()
+    assert [s["url"] for s in merged["servers"]] == ["/", real_system.public_url]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", ["/docs", "/redoc"])
+async def test_docs_with_a_trailing_slash_redirect_relatively(
+    real_system: RealSystem, path: str
+) -> None:
+    # Relative, so it never depends on what the gateway believes its scheme and host are (a TLS
+    # ingress or a proxy whose X-Forwarded-* it does not trust would otherwise send it astray).
+    headers = {"Host": "shop.example.com"}
+    async with httpx.AsyncClient(base_url=real_system.url, headers=headers) as client:
+        response = await client.get(f"{path}/?q=1")
+    assert response.status_code == 307
+    assert response.headers["location"] == f"{path}?q=1"

@@ -8,6 +8,7 @@ from typing import Any
 
 import asyncpg
 import httpx
+import jsonschema
 
 from .catalog_double import CatalogDouble, closed_port_url
 from .conftest import AppFactory, key, order_body
@@ -206,3 +207,27 @@ async def test_cancel_whose_release_fails_is_503_and_leaves_the_order_confirmed(
     assert retry.status_code == 200
     assert await db.fetchval(status, order_id) == "cancelled"
     assert catalog.products[product].stock == 4
+
+
+async def test_cancel_documents_its_problems_and_answers_them_in_that_shape(
+    client: httpx.AsyncClient, catalog: CatalogDouble, customer: Customer
+) -> None:
+    spec = (await client.get("/openapi.json")).json()
+    responses = spec["paths"]["/orders/{order_id}/cancel"]["post"]["responses"]
+    problem_schema = spec["components"]["schemas"]["Problem"]
+    for status in ("404", "409"):
+        assert responses[status]["content"] == {
+            "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+        }
+    alice = customer()
+    order = await _place(client, catalog, alice)
+    await client.post(f"/orders/{order['id']}/cancel", headers=alice)
+
+    again = await client.post(f"/orders/{order['id']}/cancel", headers=alice)
+    missing = await client.post(f"/orders/{uuid.uuid4()}/cancel", headers=alice)
+
+    for answer, status in ((again, 409), (missing, 404)):
+        assert answer.status_code == status
+        assert answer.headers["content-type"] == "application/problem+json"
+        jsonschema.validate(answer.json(), problem_schema)
+        assert set(problem_schema["required"]) <= set(answer.json())

@@ -157,12 +157,22 @@ def _oauth2_scheme(docs: Sequence[ServiceDoc]) -> dict[str, Any]:
     return {
         "type": "oauth2",
         "description": "Sign in with your email and password (the password grant of /auth/token).",
+        # Relative: resolved against the selected server, by default the page's own origin.
         "flows": {"password": {"tokenUrl": TOKEN_URL, "scopes": scopes}},
     }
 
 
+def servers(public_url: str | None) -> list[dict[str, str]]:
+    """The relative `/` first, so the docs work at any host; then the public URL, if set."""
+    own = {"url": "/", "description": "This gateway, at the address the page was opened with"}
+    public = (public_url or "").rstrip("/")
+    if not public:
+        return [own]
+    return [own, {"url": public, "description": "The gateway's public URL"}]
+
+
 def merge(
-    docs: Sequence[ServiceDoc], *, title: str, version: str, server_url: str
+    docs: Sequence[ServiceDoc], *, title: str, version: str, public_url: str | None = None
 ) -> dict[str, Any]:
     """One OpenAPI 3.1 document for every service behind the gateway."""
     plan = _plan_renames([d for d in docs if d.spec])
@@ -225,7 +235,7 @@ def merge(
     return {
         "openapi": "3.1.0",
         "info": {"title": title, "version": version, "description": _description(docs)},
-        "servers": [{"url": server_url, "description": "The Emporium gateway"}],
+        "servers": servers(public_url),
         "paths": paths,
         "components": components,
         "tags": tags,

@@ -7,7 +7,8 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import aiohttp
 
@@ -18,6 +19,16 @@ from emporium.gateway.settings import GatewaySettings
 logger = logging.getLogger("emporium.gateway.docs")
 
 MERGED_TITLE = "Emporium API"
+
+
+def merged_document(docs: Sequence[ServiceDoc], settings: GatewaySettings) -> dict[str, Any]:
+    """The document the gateway serves for these services' documents and its settings."""
+    return merge(
+        docs,
+        title=MERGED_TITLE,
+        version=settings.service_version,
+        public_url=settings.public_url,
+    )
 
 
 class SpecRegistry:
@@ -35,7 +46,7 @@ class SpecRegistry:
         self.docs = {n: ServiceDoc(n, u.config.prefixes) for n, u in upstreams.items()}
         self._timeout = aiohttp.ClientTimeout(total=settings.readiness_timeout_seconds * 2)
         self._tasks: set[asyncio.Task[None]] = set()
-        self.merged: dict[str, object] = {}
+        self.merged: dict[str, Any] = {}
         self.merged_json = b"{}"
         self._rebuild()
 
@@ -66,12 +77,7 @@ class SpecRegistry:
         doc.spec, doc.available, doc.error = spec, True, None
 
     def _rebuild(self) -> None:
-        self.merged = merge(
-            list(self.docs.values()),
-            title=MERGED_TITLE,
-            version=self.settings.service_version,
-            server_url=self.settings.public_url or "/",
-        )
+        self.merged = merged_document(list(self.docs.values()), self.settings)
         self.merged_json = json.dumps(self.merged).encode()
 
     def upstream_recovered(self, name: str) -> None:

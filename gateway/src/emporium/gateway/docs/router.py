@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.openapi.docs import get_swagger_ui_oauth2_redirect_html
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from emporium.gateway.docs.dependencies import RegistryDep
 from emporium.gateway.docs.pages import landing_page, redoc_page, swagger_page
@@ -46,3 +46,13 @@ async def swagger_ui_redirect() -> HTMLResponse:
 async def redoc() -> HTMLResponse:
     """ReDoc over the merged document."""
     return redoc_page(MERGED_TITLE)
+
+
+@router.get("/docs/")
+@router.get("/redoc/")
+async def without_trailing_slash(request: Request) -> RedirectResponse:
+    """A relative redirect, so it stays on whatever host and scheme the page was opened with."""
+    target = request.url.path.rstrip("/")
+    if request.url.query:
+        target += f"?{request.url.query}"
+    return RedirectResponse(target, status_code=307)

@@ -1,0 +1,222 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.o_auth_error_body import OAuthErrorBody
+from ...models.problem import Problem
+from ...models.token_form import TokenForm
+from ...models.token_response import TokenResponse
+from ...models.validation_problem import ValidationProblem
+from ...types import Response
+
+
+def _get_kwargs(
+    *,
+    body: TokenForm,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/auth/token",
+    }
+
+    _kwargs["data"] = body.to_dict()
+    headers["Content-Type"] = "application/x-www-form-urlencoded"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> OAuthErrorBody | Problem | TokenResponse | ValidationProblem | None:
+    if response.status_code == 200:
+        response_200 = TokenResponse.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = OAuthErrorBody.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = OAuthErrorBody.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = ValidationProblem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = OAuthErrorBody.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 502:
+        response_502 = Problem.from_dict(response.json())
+
+        return response_502
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if response.status_code == 504:
+        response_504 = Problem.from_dict(response.json())
+
+        return response_504
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[OAuthErrorBody | Problem | TokenResponse | ValidationProblem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: TokenForm,
+) -> Response[OAuthErrorBody | Problem | TokenResponse | ValidationProblem]:
+    """Token endpoint
+
+     Exchange a password, a refresh token or client credentials for tokens.
+
+    Args:
+        body (TokenForm): The token request; which fields are needed depends on `grant_type`.
+
+            Every field is optional here so that a missing one is answered with the RFC's
+            `invalid_request` error rather than a generic validation failure.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[OAuthErrorBody | Problem | TokenResponse | ValidationProblem]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    body: TokenForm,
+) -> OAuthErrorBody | Problem | TokenResponse | ValidationProblem | None:
+    """Token endpoint
+
+     Exchange a password, a refresh token or client credentials for tokens.
+
+    Args:
+        body (TokenForm): The token request; which fields are needed depends on `grant_type`.
+
+            Every field is optional here so that a missing one is answered with the RFC's
+            `invalid_request` error rather than a generic validation failure.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        OAuthErrorBody | Problem | TokenResponse | ValidationProblem
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: TokenForm,
+) -> Response[OAuthErrorBody | Problem | TokenResponse | ValidationProblem]:
+    """Token endpoint
+
+     Exchange a password, a refresh token or client credentials for tokens.
+
+    Args:
+        body (TokenForm): The token request; which fields are needed depends on `grant_type`.
+
+            Every field is optional here so that a missing one is answered with the RFC's
+            `invalid_request` error rather than a generic validation failure.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[OAuthErrorBody | Problem | TokenResponse | ValidationProblem]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    body: TokenForm,
+) -> OAuthErrorBody | Problem | TokenResponse | ValidationProblem | None:
+    """Token endpoint
+
+     Exchange a password, a refresh token or client credentials for tokens.
+
+    Args:
+        body (TokenForm): The token request; which fields are needed depends on `grant_type`.
+
+            Every field is optional here so that a missing one is answered with the RFC's
+            `invalid_request` error rather than a generic validation failure.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        OAuthErrorBody | Problem | TokenResponse | ValidationProblem
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed
