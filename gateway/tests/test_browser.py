@@ -46,8 +46,8 @@ async def browser() -> AsyncIterator[object]:
 
 
 async def _page(browser: object, outside: list[str]) -> object:
-    """A page whose requests to anything but the local gateway are blocked and recorded."""
-    from playwright.async_api import Browser, Route
+    """A page whose requests beyond the local gateway, and CSP refusals, are recorded."""
+    from playwright.async_api import Browser, ConsoleMessage, Route
 
     assert isinstance(browser, Browser)
     context = await browser.new_context()
@@ -60,8 +60,15 @@ async def _page(browser: object, outside: list[str]) -> object:
             outside.append(route.request.url)
             await route.abort()
 
+    def refused(message: ConsoleMessage) -> None:
+        # Chromium reports what the portal's Content-Security-Policy blocked on the console.
+        if "Content Security Policy" in message.text:
+            outside.append(f"CSP: {message.text}")
+
     await context.route("**/*", guard)
-    return await context.new_page()
+    page = await context.new_page()
+    page.on("console", refused)
+    return page
 
 
 async def test_swagger_ui_at_another_host_name_authorizes_and_tries_it_out(
