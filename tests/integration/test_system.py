@@ -50,7 +50,11 @@ async def test_request_id_reaches_the_service(system: System, gateway: httpx.Asy
     assert response.status_code == 200
     assert response.headers["x-request-id"] == request_id
     if system.is_local:
-        assert request_id in system.log_path("catalog").read_text()
+        # The service's access line reaches its log file through a pipe: give it a moment.
+        deadline = time.monotonic() + 5.0
+        while request_id not in system.log_path("catalog").read_text():
+            assert time.monotonic() < deadline, "the request id never reached the catalog's log"
+            await asyncio.sleep(0.1)
 
 
 async def test_gateway_generates_a_request_id(gateway: httpx.AsyncClient) -> None:
