@@ -144,6 +144,49 @@ async def test_confirm_then_release_restocks_and_release_twice_is_a_no_op(
     assert again.json()["type"].endswith("reservation-not-pending")
 
 
+async def test_reserve_with_confirm_sells_in_one_call_and_repeats_safely(
+    client: httpx.AsyncClient, reserver: dict[str, str], make_product: Factory
+) -> None:
+    product = await make_product(stock=5)
+    body = {**order((product, 2)), "confirm": True}
+    created = await client.post("/catalog/reservations", json=body, headers=reserver)
+    assert created.status_code == 201, created.text
+    assert created.json()["status"] == "confirmed"
+    assert await stock_of(client, product) == 3
+
+    replay = await client.post("/catalog/reservations", json=body, headers=reserver)
+    assert replay.status_code == 200
+    assert replay.json() == created.json()
+    assert await stock_of(client, product) == 3
+
+    path = f"/catalog/reservations/{created.json()['id']}"
+    assert (await client.post(f"{path}/release", headers=reserver)).status_code == 200
+    assert await stock_of(client, product) == 5
+    # Released: a repeat of the order's call must not sell the stock again.
+    again = await client.post("/catalog/reservations", json=body, headers=reserver)
+    assert again.status_code == 409
+    assert again.json()["type"].endswith("reservation-not-pending")
+    assert again.json()["reservation_status"] == "released"
+    assert await stock_of(client, product) == 5
+
+
+async def test_reserve_with_confirm_confirms_the_orders_pending_reservation(
+    client: httpx.AsyncClient, reserver: dict[str, str], make_product: Factory
+) -> None:
+    product = await make_product(stock=5)
+    body = order((product, 2))
+    pending = await client.post("/catalog/reservations", json=body, headers=reserver)
+    assert pending.json()["status"] == "pending"
+
+    confirmed = await client.post(
+        "/catalog/reservations", json={**body, "confirm": True}, headers=reserver
+    )
+    assert confirmed.status_code == 200
+    assert confirmed.json()["id"] == pending.json()["id"]
+    assert confirmed.json()["status"] == "confirmed"
+    assert await stock_of(client, product) == 3
+
+
 async def test_release_of_pending_reservation_gives_stock_back(
     client: httpx.AsyncClient, reserver: dict[str, str], make_product: Factory
 ) -> None:
