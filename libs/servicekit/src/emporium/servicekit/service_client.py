@@ -47,8 +47,17 @@ _BY_STATUS: dict[int, type[DomainError]] = {
 }
 
 
-class CircuitOpen(ServiceUnavailable):
+class NotDelivered(ServiceUnavailable):
+    """The request never reached the upstream (unreachable, no token, circuit open): it did
+    nothing, so the caller need not compensate. Any other `ServiceUnavailable` may have."""
+
+
+class CircuitOpen(NotDelivered):
     """The circuit breaker is open: the upstream failed repeatedly and is not called."""
+
+
+# Raised before a byte of the request left this process.
+_UNSENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 class CircuitBreaker:
@@ -193,24 +202,37 @@ class ServiceClient:
     ) -> httpx.Response:
         attempt = 0
         refreshed_token = False
+        delivered = False  # whether any attempt may have reached the upstream
         while True:
             attempt += 1
             if deadline <= time.monotonic():
-                raise self._unavailable("it did not answer in time", 1)
+                raise self._unavailable("it did not answer in time", 1, delivered=delivered)
+            sent = [False]
             try:
-                response, token = await self._send(method, path, json, params, headers, deadline)
+                response, token = await self._send(
+                    method, path, json, params, headers, deadline, sent
+                )
             except (httpx.TimeoutException, TimeoutError) as exc:
                 logger.warning("%s %s %s timed out: %r", self.name, method, path, exc)
-                raise self._unavailable("it did not answer in time", 1) from exc
+                delivered = delivered or (sent[0] and not isinstance(exc, _UNSENT))
+                raise self._unavailable(
+                    "it did not answer in time", 1, delivered=delivered
+                ) from exc
             except httpx.TransportError as exc:
                 logger.warning("%s %s %s failed: %r", self.name, method, path, exc)
+                delivered = delivered or (sent[0] and not isinstance(exc, _UNSENT))
                 if (
                     retry_allowed
                     and attempt <= self.retries
                     and await self._backoff(attempt, deadline)
                 ):
                     continue
-                raise self._unavailable("it cannot be reached", 2) from exc
+                raise self._unavailable("it cannot be reached", 2, delivered=delivered) from exc
+            except ServiceUnavailable as exc:  # no token: the request itself never left
+                if delivered or isinstance(exc, NotDelivered):
+                    raise
+                raise NotDelivered(exc.detail, extra=exc.extra, headers=exc.headers) from exc
+            delivered = True
             status = response.status_code
             if status == 401 and token is not None and not refreshed_token:
                 assert self.credentials is not None
@@ -242,6 +264,7 @@ class ServiceClient:
         params: Mapping[str, Any] | None,
         headers: Mapping[str, str] | None,
         deadline: float,
+        sent: list[bool],
     ) -> tuple[httpx.Response, str | None]:
         sent_headers = dict(headers or {})
         token = None
@@ -252,6 +275,7 @@ class ServiceClient:
             token = await asyncio.wait_for(asyncio.shield(fetch), remaining)
             sent_headers["Authorization"] = f"Bearer {token}"
             remaining = deadline - time.monotonic()
+        sent[0] = True
         response = await self._http.request(
             method,
             f"{self.base_url}{path}",
@@ -278,9 +302,10 @@ class ServiceClient:
         retry_after: int,
         *,
         circuit: bool = False,
+        delivered: bool = True,
         upstream: httpx.Response | None = None,
     ) -> ServiceUnavailable:
-        cls = CircuitOpen if circuit else ServiceUnavailable
+        cls = CircuitOpen if circuit else ServiceUnavailable if delivered else NotDelivered
         extra: dict[str, Any] = {"upstream": self.name}
         if upstream is not None:
             extra["upstream_status"] = upstream.status_code
