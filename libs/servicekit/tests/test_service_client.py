@@ -226,6 +226,18 @@ async def test_failures_say_whether_the_request_may_have_reached_the_upstream(
         await client.post("/thing/flaky", idempotent=True)
     assert not isinstance(busy.value, NotDelivered)
 
+    async def hang_up(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")  # the request arrived, then the line drops
+        writer.close()
+
+    server = await asyncio.start_server(hang_up, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    async with server:
+        rude = ServiceClient("thing", http, f"http://127.0.0.1:{port}", retries=0)
+        with pytest.raises(ServiceUnavailable) as dropped:
+            await rude.post("/x", idempotent=True)
+    assert not isinstance(dropped.value, NotDelivered)
+
 
 async def test_circuit_opens_fails_fast_and_closes_after_a_good_trial(
     http: httpx.AsyncClient, upstream: Upstream, upstream_url: str

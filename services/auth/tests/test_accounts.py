@@ -9,10 +9,12 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from emporium.auth.settings import AuthSettings
+from emporium.servicekit.testing import threadpool_dependencies
 
 
 async def stored_hash(settings: AuthSettings, email: str) -> str:
@@ -156,3 +158,7 @@ async def test_passwords_are_never_logged(
         assert password not in repr(vars(record))
         assert password not in (record.exc_text or "")
     assert password not in capsys.readouterr().err
+
+
+def test_no_route_dependency_runs_in_the_threadpool(auth_app: FastAPI) -> None:
+    assert threadpool_dependencies(auth_app) == []

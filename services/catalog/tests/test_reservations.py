@@ -6,6 +6,10 @@ import uuid
 
 import httpx
 
+from emporium.catalog.main import create_app
+from emporium.catalog.settings import CatalogSettings
+from emporium.servicekit.testing import threadpool_dependencies
+
 from .conftest import Factory, Json, order
 
 
@@ -239,3 +243,7 @@ async def test_unknown_reservation_is_404_and_bad_body_422(
     )
     assert zero.status_code == 422
     assert zero.json()["errors"][0]["field"] == "items.0.quantity"
+
+
+def test_no_route_dependency_runs_in_the_threadpool(catalog_settings: CatalogSettings) -> None:
+    assert threadpool_dependencies(create_app(catalog_settings)) == []

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import httpx
 from fastapi import APIRouter, Depends, FastAPI, Request
+from httpx_aiohttp import AiohttpTransport
 
 from emporium.servicekit.context import propagation_headers
 from emporium.servicekit.db import make_engine, make_sessionmaker
@@ -30,13 +31,19 @@ async def _propagate(request: httpx.Request) -> None:
 
 
 def make_http_client(settings: ServiceSettings, **kwargs: Any) -> httpx.AsyncClient:
-    """A pooled httpx client with timeouts that forwards the request id and trace."""
+    """A pooled httpx client with timeouts that forwards the request id and trace.
+
+    httpx's API on aiohttp's transport (`httpx-aiohttp`): httpcore's own pool costs several
+    times more CPU per call, and calls to other services are on every order's path.
+    """
     timeout = httpx.Timeout(
         settings.http_read_timeout_seconds, connect=settings.http_connect_timeout_seconds
     )
+    limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
+    kwargs.setdefault("transport", AiohttpTransport(limits=limits))
     return httpx.AsyncClient(
         timeout=timeout,
-        limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+        limits=limits,
         event_hooks={"request": [_propagate]},
         **kwargs,
     )
@@ -103,7 +110,7 @@ def create_app(
     return app
 
 
-def get_http_client(request: Request) -> httpx.AsyncClient:
+async def get_http_client(request: Request) -> httpx.AsyncClient:
     """The app's shared pooled HTTP client."""
     client: httpx.AsyncClient = request.app.state.http_client
     return client

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import aiohttp
 import httpx
 from fastapi import Request
 
@@ -56,8 +57,26 @@ class CircuitOpen(NotDelivered):
     """The circuit breaker is open: the upstream failed repeatedly and is not called."""
 
 
-# Raised before a byte of the request left this process.
+# Raised by httpx's own transport before a byte of the request left this process.
 _UNSENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+def _timed_out(exc: BaseException) -> bool:
+    """True for a timeout (not retried: the time is spent), false for other failures."""
+    cause = exc.__cause__
+    if isinstance(cause, aiohttp.ClientError):  # httpx-aiohttp's mapping is coarse
+        return isinstance(cause, aiohttp.ServerTimeoutError)
+    return isinstance(exc, (httpx.TimeoutException, TimeoutError))
+
+
+def _never_sent(exc: BaseException) -> bool:
+    """True only when the request certainly never left (unsure counts as sent)."""
+    cause = exc.__cause__
+    if isinstance(cause, aiohttp.ClientError):
+        # httpx-aiohttp maps any aiohttp connection error (a server hanging up mid-answer
+        # too) to ConnectTimeout: only a failure to connect proves nothing was sent.
+        return isinstance(cause, aiohttp.ClientConnectorError)
+    return isinstance(exc, _UNSENT)
 
 
 class CircuitBreaker:
@@ -212,15 +231,14 @@ class ServiceClient:
                 response, token = await self._send(
                     method, path, json, params, headers, deadline, sent
                 )
-            except (httpx.TimeoutException, TimeoutError) as exc:
-                logger.warning("%s %s %s timed out: %r", self.name, method, path, exc)
-                delivered = delivered or (sent[0] and not isinstance(exc, _UNSENT))
-                raise self._unavailable(
-                    "it did not answer in time", 1, delivered=delivered
-                ) from exc
-            except httpx.TransportError as exc:
+            except (httpx.TransportError, TimeoutError) as exc:
+                delivered = delivered or (sent[0] and not _never_sent(exc))
+                if _timed_out(exc):
+                    logger.warning("%s %s %s timed out: %r", self.name, method, path, exc)
+                    raise self._unavailable(
+                        "it did not answer in time", 1, delivered=delivered
+                    ) from exc
                 logger.warning("%s %s %s failed: %r", self.name, method, path, exc)
-                delivered = delivered or (sent[0] and not isinstance(exc, _UNSENT))
                 if (
                     retry_allowed
                     and attempt <= self.retries

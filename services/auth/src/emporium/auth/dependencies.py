@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from emporium.auth.settings import AuthSettings
 
 
-def get_app_settings(request: Request) -> AuthSettings:
+async def get_app_settings(request: Request) -> AuthSettings:
     """The settings the app was built with."""
     settings: AuthSettings = request.app.state.settings
     return settings

@@ -18,7 +18,9 @@ TokenFormDep = Annotated[TokenForm, Form()]
 RevokeFormDep = Annotated[RevokeForm, Form()]
 
 
-def get_token_context(request: Request, settings: SettingsDep, keyring: KeyRingDep) -> TokenContext:
+async def get_token_context(
+    request: Request, settings: SettingsDep, keyring: KeyRingDep
+) -> TokenContext:
     """Keys, clients, throttle and the caller's address for the token endpoints."""
     clients: ClientRegistry = request.app.state.clients
     throttle: Throttle = request.app.state.throttle
