@@ -163,6 +163,7 @@ class Checks:
         self.catalog, self.orders, self.initial = catalog, orders, initial
         self.created = 0
         self.runs = 0
+        self.stock_off = False
         self.failures: list[str] = []
 
     async def after(self, sample: Sample, what: str) -> None:
@@ -196,8 +197,13 @@ class Checks:
                 )
             ).one()
         off = [p for p, s in stock.items() if s + sold.get(p, 0) != self.initial]
-        if off:
-            self.failures.append(f"{what}: stock not conserved for {len(off)} products")
+        if off and not self.stock_off:  # cumulative: report where it first broke
+            held = self.initial * len(off) - sum(stock[p] + sold.get(p, 0) for p in off)
+            self.failures.append(
+                f"{what}: stock not conserved for {len(off)} products ({held} units held "
+                "by no confirmed order)"
+            )
+        self.stock_off = bool(off)
         if not confirmed == answered == self.created:
             self.failures.append(
                 f"{what}: {self.created} answered 201, {confirmed} confirmed orders, "
