@@ -51,10 +51,11 @@ class TimestampMixin:
 
 
 def make_engine(settings: ServiceSettings) -> AsyncEngine:
-    """An asyncpg engine with a bounded pool, pre-ping and connect/statement timeouts."""
+    """An asyncpg engine with a bounded, recycled pool and connect/statement timeouts."""
     return create_async_engine(
         to_async_url(settings.database_url),
-        pool_pre_ping=True,
+        pool_pre_ping=settings.db_pool_pre_ping,
+        pool_recycle=settings.db_pool_recycle_seconds,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout_seconds,

@@ -114,12 +114,17 @@ async def record_of_order(
     )
 
 
+# Plain UPDATEs: the session never reads these rows back, so nothing needs synchronising
+# (the ORM would otherwise evaluate each WHERE against every loaded object).
+
+
 async def complete(*, session: AsyncSession, claim: Claim, status: int, body: str) -> None:
     """Store the answer (in the caller's transaction, next to the order it describes)."""
     await session.execute(
         update(IdempotencyRecord)
         .where(IdempotencyRecord.id == claim.record_id)
         .values(state="completed", response_status=status, response_body=body)
+        .execution_options(synchronize_session=False)
     )
 
 
@@ -133,6 +138,7 @@ async def reopen(*, session: AsyncSession, claim: Claim) -> None:
             IdempotencyRecord.state == "processing",
         )
         .values(state="failed", locked_until=datetime.now(UTC))
+        .execution_options(synchronize_session=False)
     )
 
 
@@ -147,4 +153,5 @@ async def let_go(*, session: AsyncSession, claim: Claim) -> None:
             IdempotencyRecord.state == "processing",
         )
         .values(locked_until=datetime.now(UTC))
+        .execution_options(synchronize_session=False)
     )

@@ -186,6 +186,7 @@ async def confirm_order(
                 updated_at=func.now(),
             )
             .returning(Order.user_id, Order.created_at, Order.updated_at)
+            .execution_options(synchronize_session=False)
         )
     ).one_or_none()
     if order is None:  # resolved meanwhile by another request of the key (or recovery)
