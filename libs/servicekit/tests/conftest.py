@@ -12,7 +12,14 @@ from pydantic import BaseModel, Field
 from pydantic_settings import SettingsConfigDict
 from sqlalchemy import text
 
-from emporium.servicekit import Conflict, NotFound, ServiceSettings, SessionDep, create_app
+from emporium.servicekit import (
+    Conflict,
+    NotFound,
+    ReadSessionDep,
+    ServiceSettings,
+    SessionDep,
+    create_app,
+)
 from emporium.servicekit.embedded_pg import database_url, drop_database, ensure_database
 from emporium.servicekit.testing import app_client
 
@@ -46,6 +53,13 @@ def demo_router() -> APIRouter:
     async def slow(seconds: float, session: SessionDep) -> dict[str, str]:
         await session.execute(text("SELECT pg_sleep(:s)"), {"s": seconds})
         return {"slept": str(seconds)}
+
+    @router.get("/clock")
+    async def clock(session: ReadSessionDep) -> dict[str, bool]:
+        first = await session.scalar(text("SELECT now()"))
+        await session.execute(text("SELECT pg_sleep(0.01)"))
+        second = await session.scalar(text("SELECT now()"))
+        return {"one_transaction": first == second}
 
     @router.get("/notes/{body}")
     async def read_note(body: str, session: SessionDep) -> dict[str, str]:

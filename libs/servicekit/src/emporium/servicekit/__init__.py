@@ -4,6 +4,7 @@ from emporium.servicekit.app import HttpClientDep, create_app, get_http_client, 
 from emporium.servicekit.client_credentials import ClientCredentials
 from emporium.servicekit.context import current_request_id, propagation_headers
 from emporium.servicekit.db import (
+    ReadSessionDep,
     SessionDep,
     TimestampMixin,
     UUIDPrimaryKeyMixin,
@@ -68,6 +69,7 @@ __all__ = [
     "PreconditionRequired",
     "Principal",
     "PrincipalDep",
+    "ReadSessionDep",
     "ServiceClient",
     "ServiceSettings",
     "ServiceUnavailable",

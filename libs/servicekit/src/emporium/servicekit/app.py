@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from httpx_aiohttp import AiohttpTransport
 
 from emporium.servicekit.context import propagation_headers
-from emporium.servicekit.db import make_engine, make_sessionmaker
+from emporium.servicekit.db import make_engine, make_read_sessionmaker, make_sessionmaker
 from emporium.servicekit.health import ReadinessCheck, database_check, health_router
 from emporium.servicekit.jwks import JWKSCache, KeyProvider
 from emporium.servicekit.logs import configure_logging
@@ -74,6 +74,7 @@ def create_app(
                 stack.push_async_callback(engine.dispose)
                 app.state.engine = engine
                 app.state.sessionmaker = make_sessionmaker(engine)
+                app.state.read_sessionmaker = make_read_sessionmaker(engine)
             http_client = make_http_client(settings)
             stack.push_async_callback(http_client.aclose)
             app.state.http_client = http_client

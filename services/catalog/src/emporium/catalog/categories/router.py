@@ -14,13 +14,13 @@ from emporium.catalog.categories.schemas import (
 )
 from emporium.catalog.dependencies import CatalogWriterDep
 from emporium.catalog.openapi import problems
-from emporium.servicekit import SessionDep
+from emporium.servicekit import ReadSessionDep, SessionDep
 
 router = APIRouter(prefix="/catalog/categories", tags=["categories"])
 
 
 @router.get("", summary="List categories")
-async def list_categories(session: SessionDep) -> CategoryPage:
+async def list_categories(session: ReadSessionDep) -> CategoryPage:
     """Every category, by name (public)."""
     rows = await service.list_categories(session=session)
     return CategoryPage(items=[CategoryRead.model_validate(r) for r in rows])

@@ -18,13 +18,13 @@ from emporium.catalog.products.schemas import (
     ProductRestock,
     ProductUpdate,
 )
-from emporium.servicekit import SessionDep
+from emporium.servicekit import ReadSessionDep, SessionDep
 
 router = APIRouter(prefix="/catalog/products", tags=["products"])
 
 
 @router.get("", summary="List products")
-async def list_products(session: SessionDep, query: ProductQueryDep) -> ProductPage:
+async def list_products(session: ReadSessionDep, query: ProductQueryDep) -> ProductPage:
     """Active products, filtered and sorted, one keyset page at a time (public)."""
     rows, next_cursor = await service.list_products(query, session=session)
     return ProductPage(items=[ProductRead.model_validate(r) for r in rows], next_cursor=next_cursor)
