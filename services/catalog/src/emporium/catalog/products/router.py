@@ -27,7 +27,10 @@ router = APIRouter(prefix="/catalog/products", tags=["products"])
 async def list_products(session: ReadSessionDep, query: ProductQueryDep) -> ProductPage:
     """Active products, filtered and sorted, one keyset page at a time (public)."""
     rows, next_cursor = await service.list_products(query, session=session)
-    return ProductPage(items=[ProductRead.model_validate(r) for r in rows], next_cursor=next_cursor)
+    # One validation of the whole page from the rows' mappings (not one per row).
+    return ProductPage.model_validate(
+        {"items": [row._mapping for row in rows], "next_cursor": next_cursor}
+    )
 
 
 @router.get("/{product_id}", summary="Get a product", responses=problems(404))
