@@ -2,13 +2,13 @@
 
 Boots the whole system (PostgreSQL, auth, catalog, orders, gateway, default settings, one
 uvicorn worker each) the way `make run` does, gives 200 customers tokens signed with the
-system's key, spread over 20 loopback addresses, and loads many products plus one hot one. Then, in alternating
-rounds (medians): closed-loop order placement (a fresh Idempotency-Key per order, 1-3
-lines) at each concurrency, next to the one-process limit — the same database work by a
-single asyncpg process against the same PostgreSQL (`bench.orderlimit`); the hot row (every
-order takes the same product); then an open loop at fixed rates below saturation for p99.
-After every run it checks conservation (initial stock = stock + units in confirmed orders)
-and one order per key. Prints a table and writes it to bench/results/.
+system's key, spread over 20 loopback addresses, and loads many products plus one hot one.
+Then, in alternating rounds (medians): closed-loop order placement (a fresh Idempotency-Key
+per order, 1-3 lines) at each concurrency, next to the one-process limit - the same
+database work by a single asyncpg process against the same PostgreSQL (`bench.orderlimit`);
+the hot row (every order takes the same product); then an open loop at fixed rates below
+saturation for p99. After every run it checks conservation (initial stock = stock + units
+in confirmed orders) and one order per key. Prints a table and writes it to bench/results/.
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ CUSTOMERS = 200
 ADDRESSES = 20
 PRODUCTS = 2_000
 STOCK = 10_000_000
+LIMIT_POOL = 32
 PARTS = ("gateway", "orders", "catalog", "auth")
 _CATALOG_429 = re.compile(
     r'^http_requests_total\{[^}]*route="/catalog/\*\*"[^}]*status="(\d+)"[^}]*\} ([\d.e+]+)$', re.M
@@ -261,11 +262,7 @@ async def run(args: argparse.Namespace) -> str:
         await ensure_database(admin_url, limit_name)
         limit_url = database_url(admin_url, limit_name)
         limit_products = await prepare(limit_url, PRODUCTS + 1, STOCK)
-        pool = await asyncpg.create_pool(
-            limit_url.replace("postgresql+asyncpg://", "postgresql://"),
-            min_size=max(args.concurrency),
-            max_size=max(args.concurrency),
-        )
+        limit_dsn = limit_url.replace("postgresql+asyncpg://", "postgresql://")
         postmaster = None
         if server is None:
             pid_file = next((base / "postgres").rglob("postmaster.pid"))
@@ -298,14 +295,18 @@ async def run(args: argparse.Namespace) -> str:
                 point.cpu_ms.append({k: (after[k] - before[k]) * 1000 / created for k in after})
                 point.catalog_calls.append(leg_after - leg)
                 await checks.after(sample, f"{point.label} @ {point.concurrency}")
-                limit = await closed_loop(
-                    limit_orders(pool, users, limit_mixes[kind], seed),
-                    point.concurrency,
-                    args.seconds,
-                )
+                # A pool per run, closed after it, of at most LIMIT_POOL connections: the
+                # services' pools and this one share the server's connection limit.
+                size = min(point.concurrency, LIMIT_POOL)
+                async with asyncpg.create_pool(limit_dsn, min_size=size, max_size=size) as pool:
+                    limit = await closed_loop(
+                        limit_orders(pool, users, limit_mixes[kind], seed),
+                        point.concurrency,
+                        args.seconds,
+                    )
+                    limit_created += limit.statuses[201]
+                    limit_failures += await limit_checks(pool, limit_created)
                 point.limit.append(limit)
-                limit_created += limit.statuses[201]
-                limit_failures += await limit_checks(pool, limit_created)
                 print(
                     f"  {point.label} @ {point.concurrency}: system "
                     f"{sample.created_per_second:.0f}/s ({sample.breakdown()}), "
@@ -322,7 +323,6 @@ async def run(args: argparse.Namespace) -> str:
             await checks.after(sample, f"open loop at {rate:.0f}/s")
             opens.append((fraction, rate, sample))
             print(f"  open loop {rate:.0f}/s: p99 {sample.percentile(0.99):.0f} ms", flush=True)
-        await pool.close()
         return report(args, points, saturation, opens, checks, limit_failures, server is None)
     finally:
         for session in {id(c.session): c.session for c in customers}.values():
@@ -359,7 +359,8 @@ def report(
         f"addresses, a fresh Idempotency-Key per order, 1-3 lines over {PRODUCTS:,} products "
         f"(hot row: every order takes the same product); closed loop, {args.seconds:g} s per "
         f"point, {args.rounds} alternating rounds, medians. One process: the same database "
-        "work in one asyncpg process and one transaction per order (`bench/orderlimit.py`). "
+        "work in one asyncpg process and one transaction per order (`bench/orderlimit.py`, "
+        f"at most {LIMIT_POOL} connections). "
         "CPU: ms per confirmed order.",
         "",
         "| orders | in flight | system 201/s | one process /s | ratio | p50 ms | p99 ms "
