@@ -69,6 +69,13 @@ class Upstream:
                 return JSONResponse({"detail": "bad token"}, status_code=401)
             if behaviour == "flaky" and self.calls[behaviour] <= self.flaky_failures:
                 return JSONResponse({"detail": "busy"}, status_code=503)
+            if behaviour.startswith("gateway-"):
+                return JSONResponse(
+                    {"type": f"urn:emporium:problem:{behaviour.removeprefix('gateway-')}",
+                     "status": 502, "detail": "not forwarded"},
+                    status_code=502,
+                    media_type="application/problem+json",
+                )  # fmt: skip
             if behaviour == "slow":
                 await asyncio.sleep(2)
             if behaviour.isdigit():
@@ -225,6 +232,12 @@ async def test_failures_say_whether_the_request_may_have_reached_the_upstream(
     with pytest.raises(ServiceUnavailable) as busy:
         await client.post("/thing/flaky", idempotent=True)
     assert not isinstance(busy.value, NotDelivered)
+
+    # The gateway says it did not forward the request (no connection, or circuit open).
+    for slug in ("upstream-unreachable", "upstream-unavailable"):
+        upstream.calls[f"gateway-{slug}"] = 0
+        with pytest.raises(NotDelivered):
+            await client.post(f"/thing/gateway-{slug}", idempotent=True)
 
     async def hang_up(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         await reader.readuntil(b"\r\n\r\n")  # the request arrived, then the line drops

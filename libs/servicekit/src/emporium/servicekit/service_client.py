@@ -61,6 +61,25 @@ class CircuitOpen(NotDelivered):
 _UNSENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
+# The gateway's problem types for a request it did not forward (no connection to the
+# service, or its circuit is open): the service did nothing.
+_NOT_FORWARDED = frozenset(
+    f"{PROBLEM_TYPE_PREFIX}{slug}" for slug in ("upstream-unreachable", "upstream-unavailable")
+)
+
+
+def _not_forwarded(response: httpx.Response) -> bool:
+    if response.status_code not in (502, 503):
+        return False
+    if not response.headers.get("content-type", "").startswith("application/problem+json"):
+        return False
+    try:
+        body = response.json()
+    except ValueError:
+        return False
+    return isinstance(body, dict) and body.get("type") in _NOT_FORWARDED
+
+
 def _timed_out(exc: BaseException) -> bool:
     """True for a timeout (not retried: the time is spent), false for other failures."""
     cause = exc.__cause__
@@ -250,8 +269,8 @@ class ServiceClient:
                 if delivered or isinstance(exc, NotDelivered):
                     raise
                 raise NotDelivered(exc.detail, extra=exc.extra, headers=exc.headers) from exc
-            delivered = True
             status = response.status_code
+            delivered = delivered or not _not_forwarded(response)
             if status == 401 and token is not None and not refreshed_token:
                 assert self.credentials is not None
                 self.credentials.invalidate(token)
@@ -265,7 +284,10 @@ class ServiceClient:
                 ):
                     continue
                 raise self._unavailable(
-                    f"it answered {status}", _retry_after(response) or 2, upstream=response
+                    f"it answered {status}",
+                    _retry_after(response) or 2,
+                    delivered=delivered,
+                    upstream=response,
                 )
             if status >= 500:
                 raise BadGateway(
