@@ -39,7 +39,9 @@ def make_http_client(settings: ServiceSettings, **kwargs: Any) -> httpx.AsyncCli
     timeout = httpx.Timeout(
         settings.http_read_timeout_seconds, connect=settings.http_connect_timeout_seconds
     )
-    limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
+    # Idle connections close before uvicorn's 5 s keep-alive does, so a request never goes
+    # out on a socket the server is closing.
+    limits = httpx.Limits(max_connections=100, max_keepalive_connections=100, keepalive_expiry=4.0)
     kwargs.setdefault("transport", AiohttpTransport(limits=limits))
     return httpx.AsyncClient(
         timeout=timeout,
