@@ -3,8 +3,10 @@
 Loads the demo catalog plus 100,000 generated products into a scratch database, starts the
 catalog, and measures each way of listing (first page, and a page deep into the set through a
 cursor): the time PostgreSQL spends executing the query (EXPLAIN ANALYZE, median) and the
-latency of `GET /catalog/products` over HTTP (sequential, p50 and p95). Prints a table and
-writes it to bench/results/.
+latency of `GET /catalog/products` over HTTP (sequential, p50 and p95). Then the default
+listing's throughput (wrk, alternating rounds, medians) on the catalog side by side with a
+bare FastAPI + asyncpg endpoint running the same query (`bench/bare_catalog.py`). Prints a
+table and writes it to bench/results/.
 """
 
 from __future__ import annotations
@@ -28,7 +30,16 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
-from bench.gateway import RESULTS, Processes, free_port, uvicorn, wait_ok
+from bench.gateway import (
+    RESULTS,
+    Processes,
+    Scenario,
+    ensure_tools,
+    free_port,
+    uvicorn,
+    wait_ok,
+    wrk,
+)
 from emporium.catalog.categories.models import Category
 from emporium.catalog.products.models import Product
 from emporium.catalog.products.pagination import encode_cursor
@@ -141,6 +152,40 @@ async def measure(conn: AsyncConnection, client: httpx.AsyncClient, runs: int) -
     return rows
 
 
+# The catalog's list read should reach at least this share of the bare endpoint's req/s.
+BARE_RATIO_TARGET = 0.5
+
+
+def throughput(scenarios: list[Scenario], args: argparse.Namespace) -> list[str]:
+    """wrk against each scenario in alternating rounds; the table lines and the ratio."""
+    for scenario in scenarios:
+        wrk(scenario, 1, args.connections, record=False)  # warm-up
+    for _ in range(args.rounds):
+        for scenario in scenarios:
+            wrk(scenario, args.seconds, args.connections)
+    lines = [
+        "",
+        f"Default listing, wrk -t2 -c{args.connections} -d{args.seconds}s, {args.rounds} "
+        "alternating rounds (medians), one uvicorn worker each:",
+        "",
+        "| server | req/s | p50 ms | p99 ms |",
+        "|---|---:|---:|---:|",
+    ]
+    for s in scenarios:
+        lines.append(
+            f"| {s.name} | {s.median(s.rps):,.0f} | {s.median(s.p50):.2f} | {s.median(s.p99):.2f} |"
+        )
+    catalog, bare = scenarios[0], scenarios[1]
+    ratio = catalog.median(catalog.rps) / bare.median(bare.rps)
+    verdict = "met" if ratio >= BARE_RATIO_TARGET else "NOT met"
+    lines += [
+        "",
+        f"- catalog / bare FastAPI + asyncpg (list read): **{ratio:.2f}** "
+        f"(target ≥ {BARE_RATIO_TARGET}: {verdict})",
+    ]
+    return lines
+
+
 def report(rows: list[Row], runs: int) -> str:
     """The markdown table and the verdict."""
     lines = [
@@ -189,29 +234,46 @@ async def run(args: argparse.Namespace) -> tuple[str, bool]:
         async with engine.begin() as conn:
             await load_demo(conn)
             await load_synthetic(conn, PRODUCTS)
-        port = free_port()
+        port, bare_port = free_port(), free_port()
         env = {"CATALOG_DATABASE_URL": db, "CATALOG_ENVIRONMENT": "production"}
         procs.start("catalog", uvicorn("emporium.catalog.main:create_app", port), env)
+        bare_app = uvicorn("bench.bare_catalog:create_app", bare_port)
+        procs.start("bare", bare_app, {"BENCH_DATABASE_URL": db})
         url = f"http://127.0.0.1:{port}"
+        bare_url = f"http://127.0.0.1:{bare_port}"
         await wait_ok(url + "/catalog/products")
+        await wait_ok(bare_url + "/catalog/products")
         async with (
             engine.connect() as conn,
             httpx.AsyncClient(base_url=url, timeout=10) as client,
         ):
-            rows = await measure(conn, client, args.runs)
+            rows = await measure(conn, client, args.runs) if not args.throughput_only else []
+        scenarios = [
+            Scenario("catalog (the service)", url + "/catalog/products"),
+            Scenario("bare FastAPI + asyncpg, same query", bare_url + "/catalog/products"),
+        ]
+        extra = await asyncio.to_thread(throughput, scenarios, args)
     finally:
         procs.stop()
         await engine.dispose()
         await drop_test_database(db)
         database.close()
-    return report(rows, args.runs), targets_met(rows)
+    text = (report(rows, args.runs) if rows else "# Catalog list throughput\n") + "\n".join(extra)
+    return text + "\n", targets_met(rows)
 
 
 def main() -> None:
     """Parse options, run, print and save the table; exit 1 when the target is missed."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument(
+        "--throughput-only", action="store_true", help="skip the per-listing latency table"
+    )
     args = parser.parse_args()
+    ensure_tools()
     text, met = asyncio.run(run(args))
     print(text)
     RESULTS.mkdir(parents=True, exist_ok=True)

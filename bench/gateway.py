@@ -209,8 +209,11 @@ def gateway_env(upstream: str, jwks: str) -> dict[str, str]:
     return {
         "GATEWAY_UPSTREAMS": json.dumps(upstreams),
         "GATEWAY_JWKS_URL": jwks,
-        "GATEWAY_RATE_LIMIT_PER_SECOND": "1000000000",
-        "GATEWAY_RATE_LIMIT_BURST": "1000000000",
+        **{
+            f"GATEWAY_{kind}_RATE_LIMIT_{knob}": "1000000000"
+            for kind in ("ANONYMOUS", "CUSTOMER", "CUSTOMER_ADDRESS")
+            for knob in ("PER_SECOND", "BURST")
+        },
         "GATEWAY_ENVIRONMENT": "production",
     }
 

@@ -70,9 +70,11 @@ async def start_gateway(log_dir: Path, echo: ServerProcess) -> AsyncIterator[Sta
             "GATEWAY_JWKS_URL": f"{echo.url}/.well-known/jwks.json",
             "GATEWAY_ENVIRONMENT": "test",
             "GATEWAY_LOG_JSON": "false",
-            "GATEWAY_RATE_LIMIT_PER_SECOND": "100000",
-            "GATEWAY_RATE_LIMIT_BURST": "100000",
-            "GATEWAY_TOKEN_RATE_LIMIT_BURST": "100000",
+            **{
+                f"GATEWAY_{kind}_RATE_LIMIT_{knob}": "100000"
+                for kind in ("ANONYMOUS", "CUSTOMER", "CUSTOMER_ADDRESS", "SERVICE", "TOKEN")
+                for knob in ("PER_SECOND", "BURST")
+            },
             "GATEWAY_OPENAPI_RETRY_SECONDS": "0.5",
         }
         values.update({k.upper(): str(v) for k, v in env.items()})

@@ -18,10 +18,11 @@ from tests.system import System
 # gateway's defaults (50/s, and 1/s for the token endpoint) would answer most of them 429 and
 # the services would hardly be reached. The limits themselves are tested in gateway/tests.
 RAISED_LIMITS = {
-    "GATEWAY_RATE_LIMIT_PER_SECOND": "100000",
-    "GATEWAY_RATE_LIMIT_BURST": "100000",
-    "GATEWAY_TOKEN_RATE_LIMIT_PER_SECOND": "100000",
-    "GATEWAY_TOKEN_RATE_LIMIT_BURST": "100000",
+    **{
+        f"GATEWAY_{kind}_RATE_LIMIT_{knob}": "100000"
+        for kind in ("ANONYMOUS", "CUSTOMER", "CUSTOMER_ADDRESS", "SERVICE", "TOKEN")
+        for knob in ("PER_SECOND", "BURST")
+    },
     # Auth's own per-address rations (registrations, failed sign-ins): auth's tests prove them.
     "AUTH_REGISTRATIONS_FREE_PER_ADDRESS": "100000",
     "AUTH_LOGIN_FREE_FAILURES": "100000",

@@ -15,6 +15,7 @@ from sqlalchemy import text
 from emporium.servicekit import (
     Conflict,
     NotFound,
+    ReadSessionDep,
     ServiceSettings,
     SessionDep,
     create_app,
@@ -53,6 +54,13 @@ def demo_router() -> APIRouter:
     async def slow(seconds: float, session: SessionDep) -> dict[str, str]:
         await session.execute(text("SELECT pg_sleep(:s)"), {"s": seconds})
         return {"slept": str(seconds)}
+
+    @router.get("/clock")
+    async def clock(session: ReadSessionDep) -> dict[str, bool]:
+        first = await session.scalar(text("SELECT now()"))
+        await session.execute(text("SELECT pg_sleep(0.01)"))
+        second = await session.scalar(text("SELECT now()"))
+        return {"one_transaction": first == second}
 
     @router.get("/notes/{body}")
     async def read_note(body: str, session: SessionDep) -> dict[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from datetime import UTC, datetime
 
 import httpx
@@ -11,6 +12,7 @@ import pytest
 from fastapi import APIRouter, FastAPI
 
 from emporium.servicekit import create_app
+from emporium.servicekit.logs import configure_logging
 from emporium.servicekit.testing import app_client
 
 from .conftest import DemoSettings, demo_router
@@ -117,3 +119,9 @@ async def test_access_log_is_one_json_line_with_the_request_id(
     logged_at = datetime.fromisoformat(entry["ts"])
     assert logged_at.tzinfo is not None
     assert abs((datetime.now(UTC) - logged_at).total_seconds()) < 60
+
+
+def test_outgoing_calls_are_not_logged_one_line_each() -> None:
+    configure_logging("test-service", json_lines=True)
+    assert not logging.getLogger("httpx").isEnabledFor(logging.INFO)
+    assert logging.getLogger("emporium.access").isEnabledFor(logging.INFO)

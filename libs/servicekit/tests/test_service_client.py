@@ -27,7 +27,12 @@ from emporium.servicekit import (
 from emporium.servicekit.app import make_http_client
 from emporium.servicekit.client_credentials import ClientCredentials
 from emporium.servicekit.context import set_request_context
-from emporium.servicekit.service_client import CircuitBreaker, CircuitOpen, ServiceClient
+from emporium.servicekit.service_client import (
+    CircuitBreaker,
+    CircuitOpen,
+    NotDelivered,
+    ServiceClient,
+)
 
 
 @dataclass
@@ -64,6 +69,13 @@ class Upstream:
                 return JSONResponse({"detail": "bad token"}, status_code=401)
             if behaviour == "flaky" and self.calls[behaviour] <= self.flaky_failures:
                 return JSONResponse({"detail": "busy"}, status_code=503)
+            if behaviour.startswith("gateway-"):
+                return JSONResponse(
+                    {"type": f"urn:emporium:problem:{behaviour.removeprefix('gateway-')}",
+                     "status": 502, "detail": "not forwarded"},
+                    status_code=502,
+                    media_type="application/problem+json",
+                )  # fmt: skip
             if behaviour == "slow":
                 await asyncio.sleep(2)
             if behaviour.isdigit():
@@ -199,6 +211,45 @@ async def test_unreachable_upstream_is_503(http: httpx.AsyncClient) -> None:
     with pytest.raises(ServiceUnavailable) as raised:
         await client.get("/anything")
     assert "cannot be reached" in raised.value.detail
+
+
+async def test_failures_say_whether_the_request_may_have_reached_the_upstream(
+    http: httpx.AsyncClient, upstream: Upstream, upstream_url: str
+) -> None:
+    # Never sent (nothing listens, or no token could be had): the upstream did nothing.
+    with pytest.raises(NotDelivered):
+        await ServiceClient("thing", http, closed_url(), retries=1).post("/x", idempotent=True)
+    no_token = ClientCredentials(http, f"{closed_url()}/auth/token", "svc", "pw")
+    with pytest.raises(NotDelivered):
+        await ServiceClient("thing", http, upstream_url, credentials=no_token).post("/thing/ok")
+    # Sent: a timeout or a 503 answer may follow work the upstream did.
+    client = make(http, upstream_url, timeout=0.3)
+    with pytest.raises(ServiceUnavailable) as slow:
+        await client.post("/thing/slow", idempotent=True)
+    assert not isinstance(slow.value, NotDelivered)
+    upstream.calls["flaky"] = 0
+    upstream.flaky_failures = 5
+    with pytest.raises(ServiceUnavailable) as busy:
+        await client.post("/thing/flaky", idempotent=True)
+    assert not isinstance(busy.value, NotDelivered)
+
+    # The gateway says it did not forward the request (no connection, or circuit open).
+    for slug in ("upstream-unreachable", "upstream-unavailable"):
+        upstream.calls[f"gateway-{slug}"] = 0
+        with pytest.raises(NotDelivered):
+            await client.post(f"/thing/gateway-{slug}", idempotent=True)
+
+    async def hang_up(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")  # the request arrived, then the line drops
+        writer.close()
+
+    server = await asyncio.start_server(hang_up, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    async with server:
+        rude = ServiceClient("thing", http, f"http://127.0.0.1:{port}", retries=0)
+        with pytest.raises(ServiceUnavailable) as dropped:
+            await rude.post("/x", idempotent=True)
+    assert not isinstance(dropped.value, NotDelivered)
 
 
 async def test_circuit_opens_fails_fast_and_closes_after_a_good_trial(

@@ -1,4 +1,4 @@
-"""SessionDep commits on success and rolls back on any error."""
+"""SessionDep commits on success, rolls back on any error; ReadSessionDep has no transaction."""
 
 from __future__ import annotations
 
@@ -29,3 +29,11 @@ async def test_commit_failure_is_an_error_not_a_success(client: httpx.AsyncClien
     assert response.status_code == 409
     assert "pk_note" in response.json()["detail"] or "note_pkey" in response.json()["detail"]
     assert response.headers["content-type"] == "application/problem+json"
+
+
+async def test_read_session_runs_each_statement_outside_a_transaction(
+    client: httpx.AsyncClient,
+) -> None:
+    # now() is the start of the current transaction: it moves between two statements only
+    # when each runs on its own.
+    assert (await client.get("/demo/clock")).json() == {"one_transaction": False}

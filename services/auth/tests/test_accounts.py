@@ -9,10 +9,12 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from emporium.auth.settings import AuthSettings
+from emporium.servicekit.testing import threadpool_dependencies
 
 
 async def stored_hash(settings: AuthSettings, email: str) -> str:
@@ -192,3 +194,7 @@ async def test_nul_in_the_full_name_is_a_422_and_nothing_is_stored(
         json={"email": email, "password": "a-long-password", "full_name": "Ada Lovelace"},
     )
     assert retry.status_code == 201
+
+
+def test_no_route_dependency_runs_in_the_threadpool(auth_app: FastAPI) -> None:
+    assert threadpool_dependencies(auth_app) == []

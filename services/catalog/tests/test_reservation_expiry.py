@@ -71,6 +71,11 @@ async def test_confirm_after_ttl_is_409_even_before_the_sweep(
             f"/catalog/reservations/{created.json()['id']}/confirm", headers=reserver
         )
         assert late.status_code == 409
+        repeat = await lazy.post(
+            "/catalog/reservations", json={**body, "confirm": True}, headers=reserver
+        )
+        assert repeat.status_code == 409
+        assert repeat.json()["reservation_status"] == "expired"
 
 
 async def test_sweepers_of_several_replicas_return_each_reservation_once(

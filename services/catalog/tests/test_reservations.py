@@ -6,6 +6,10 @@ import uuid
 
 import httpx
 
+from emporium.catalog.main import create_app
+from emporium.catalog.settings import CatalogSettings
+from emporium.servicekit.testing import threadpool_dependencies
+
 from .conftest import Factory, Json, order
 
 
@@ -144,6 +148,49 @@ async def test_confirm_then_release_restocks_and_release_twice_is_a_no_op(
     assert again.json()["type"].endswith("reservation-not-pending")
 
 
+async def test_reserve_with_confirm_sells_in_one_call_and_repeats_safely(
+    client: httpx.AsyncClient, reserver: dict[str, str], make_product: Factory
+) -> None:
+    product = await make_product(stock=5)
+    body = {**order((product, 2)), "confirm": True}
+    created = await client.post("/catalog/reservations", json=body, headers=reserver)
+    assert created.status_code == 201, created.text
+    assert created.json()["status"] == "confirmed"
+    assert await stock_of(client, product) == 3
+
+    replay = await client.post("/catalog/reservations", json=body, headers=reserver)
+    assert replay.status_code == 200
+    assert replay.json() == created.json()
+    assert await stock_of(client, product) == 3
+
+    path = f"/catalog/reservations/{created.json()['id']}"
+    assert (await client.post(f"{path}/release", headers=reserver)).status_code == 200
+    assert await stock_of(client, product) == 5
+    # Released: a repeat of the order's call must not sell the stock again.
+    again = await client.post("/catalog/reservations", json=body, headers=reserver)
+    assert again.status_code == 409
+    assert again.json()["type"].endswith("reservation-not-pending")
+    assert again.json()["reservation_status"] == "released"
+    assert await stock_of(client, product) == 5
+
+
+async def test_reserve_with_confirm_confirms_the_orders_pending_reservation(
+    client: httpx.AsyncClient, reserver: dict[str, str], make_product: Factory
+) -> None:
+    product = await make_product(stock=5)
+    body = order((product, 2))
+    pending = await client.post("/catalog/reservations", json=body, headers=reserver)
+    assert pending.json()["status"] == "pending"
+
+    confirmed = await client.post(
+        "/catalog/reservations", json={**body, "confirm": True}, headers=reserver
+    )
+    assert confirmed.status_code == 200
+    assert confirmed.json()["id"] == pending.json()["id"]
+    assert confirmed.json()["status"] == "confirmed"
+    assert await stock_of(client, product) == 3
+
+
 async def test_release_of_pending_reservation_gives_stock_back(
     client: httpx.AsyncClient, reserver: dict[str, str], make_product: Factory
 ) -> None:
@@ -196,3 +243,7 @@ async def test_unknown_reservation_is_404_and_bad_body_422(
     )
     assert zero.status_code == 422
     assert zero.json()["errors"][0]["field"] == "items.0.quantity"
+
+
+def test_no_route_dependency_runs_in_the_threadpool(catalog_settings: CatalogSettings) -> None:
+    assert threadpool_dependencies(create_app(catalog_settings)) == []

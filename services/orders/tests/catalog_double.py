@@ -64,6 +64,8 @@ class CatalogDouble:
     reserve_calls: int = 0
     delay_seconds: float = 0.0
     fail_confirm: bool = False
+    lose_answers: bool = False
+    """Reservation calls do their work, then answer 500 (the answer is lost on the way)."""
     fail_release: bool = False
     seen_headers: list[dict[str, str]] = field(default_factory=list)
 
@@ -71,6 +73,7 @@ class CatalogDouble:
         """Back to a healthy, fast catalog."""
         self.delay_seconds = 0.0
         self.fail_confirm = False
+        self.lose_answers = False
         self.fail_release = False
 
     def add_product(
@@ -169,6 +172,7 @@ class CatalogDouble:
         body = await request.json()
         order_id = uuid.UUID(body["order_id"])
         lines = [(uuid.UUID(i["product_id"]), int(i["quantity"])) for i in body["items"]]
+        confirm = bool(body.get("confirm", False))
         existing = self.reservation_of(order_id)
         if existing is not None:
             if sorted(existing.lines) != sorted(lines):
@@ -179,7 +183,17 @@ class CatalogDouble:
                     f"Order {order_id} already has a reservation with different items.",
                     reservation_id=str(existing.id),
                 )
-            return JSONResponse(self._render(existing), status_code=200)
+            if confirm and existing.status in ("released", "expired"):
+                return _problem(
+                    request,
+                    409,
+                    "reservation-not-pending",
+                    f"The reservation is {existing.status}; reserve the stock again.",
+                    reservation_status=existing.status,
+                )
+            if confirm:
+                existing.status = "confirmed"
+            return self._answer(request, self._render(existing), 200)
         errors = [
             _item_error(index, "no such product")
             if p not in self.products
@@ -214,7 +228,15 @@ class CatalogDouble:
                 f"Not enough stock for: {skus}.",
                 short_items=short,
             )
-        return JSONResponse(self._render(self.hold(order_id, lines)), status_code=201)
+        reservation = self.hold(order_id, lines)
+        if confirm:
+            reservation.status = "confirmed"
+        return self._answer(request, self._render(reservation), 201)
+
+    def _answer(self, request: Request, body: dict[str, Any], status: int) -> JSONResponse:
+        if self.lose_answers:
+            return _problem(request, 500, "internal", "The answer was lost.")
+        return JSONResponse(body, status_code=status)
 
     async def _confirm(self, rid: uuid.UUID, request: Request) -> JSONResponse:
         if (denied := await self._guard(request)) is not None:

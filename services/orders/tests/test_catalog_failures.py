@@ -1,4 +1,4 @@
-"""When the catalog is down, slow or failing: 503 fast, nothing stored, stock given back."""
+"""When the catalog is down, slow or failing: 503 fast, nothing shown, stock sold at most once."""
 
 from __future__ import annotations
 
@@ -38,22 +38,36 @@ async def test_unreachable_catalog_is_503_with_retry_after_and_no_order(
     assert catalog.products[product].stock == 3
 
 
-async def test_slow_catalog_is_503_within_the_timeout(
+async def test_slow_catalog_is_503_within_the_timeout_and_a_retry_learns_the_outcome(
     make_client: AppFactory, catalog: CatalogDouble, customer: Customer, db: asyncpg.Connection
 ) -> None:
     product = catalog.add_product(stock=4)
     headers = {**customer(), **key()}
-    catalog.delay_seconds = 2.0
+    catalog.delay_seconds = 1.0
     async with make_client(catalog_timeout_seconds=0.5) as client:
         await client.get("/orders", headers=headers)  # a warm connection pool, as in service
         started = time.monotonic()
         response = await client.post("/orders", json=order_body((product, 1)), headers=headers)
         elapsed = time.monotonic() - started
 
-    assert response.status_code == 503
-    assert "retry-after" in response.headers
-    assert elapsed < 1.0
-    assert await stored_orders(db, headers) == 0
+        assert response.status_code == 503
+        assert "retry-after" in response.headers
+        assert elapsed < 1.0
+        assert (await client.get("/orders", headers=headers)).json()["items"] == []
+
+        await asyncio.sleep(0.7)  # the slow catalog meanwhile sold the stock
+        catalog.reset_faults()
+        retry = await client.post("/orders", json=order_body((product, 1)), headers=headers)
+        again = await client.post("/orders", json=order_body((product, 1)), headers=headers)
+
+    # The retry re-drove the same order: one order, the stock sold once.
+    assert retry.status_code == 201, retry.text
+    assert again.json()["id"] == retry.json()["id"]
+    assert catalog.products[product].stock == 3
+    assert [r.status for r in catalog.reservations.values() if r.lines == [(product, 1)]] == [
+        "confirmed"
+    ]
+    assert await stored_orders(db, headers) == 1
 
 
 async def test_open_circuit_answers_without_calling_the_catalog(
@@ -68,11 +82,10 @@ async def test_open_circuit_answers_without_calling_the_catalog(
             )
             assert failed.status_code == 503
         calls = len(catalog.seen_headers)
+        headers = {**customer(), **key()}  # signing a test token is not the app's time
 
         started = time.monotonic()
-        response = await client.post(
-            "/orders", json=order_body((product, 1)), headers={**customer(), **key()}
-        )
+        response = await client.post("/orders", json=order_body((product, 1)), headers=headers)
 
         assert time.monotonic() - started < 0.3
         assert response.status_code == 503
@@ -101,25 +114,42 @@ async def test_circuit_closes_again_when_the_catalog_recovers(
     assert response.status_code == 201
 
 
-async def test_failed_confirm_releases_the_reservation_and_removes_the_order(
+async def test_lost_answer_is_502_and_a_retry_of_the_key_sells_once(
     client: httpx.AsyncClient, catalog: CatalogDouble, customer: Customer, db: asyncpg.Connection
 ) -> None:
     product = catalog.add_product(stock=3)
     headers = {**customer(), **key()}
-    catalog.fail_confirm = True
+    catalog.lose_answers = True  # the catalog sells, but its answer never arrives
 
     response = await client.post("/orders", json=order_body((product, 2)), headers=headers)
 
     assert response.status_code == 502
-    assert catalog.products[product].stock == 3
-    released = [r for r in catalog.reservations.values() if r.lines == [(product, 2)]]
-    assert [r.status for r in released] == ["released"]
-    assert await stored_orders(db, headers) == 0
+    assert catalog.products[product].stock == 1
+    assert (await client.get("/orders", headers=headers)).json()["items"] == []
 
     catalog.reset_faults()
     retry = await client.post("/orders", json=order_body((product, 2)), headers=headers)
     assert retry.status_code == 201
+    assert retry.json()["status"] == "confirmed"
     assert catalog.products[product].stock == 1
+    assert len([r for r in catalog.reservations.values() if r.lines == [(product, 2)]]) == 1
+    assert await stored_orders(db, headers) == 1
+
+
+async def test_refused_sale_stores_nothing_and_the_key_starts_afresh(
+    client: httpx.AsyncClient, catalog: CatalogDouble, customer: Customer, db: asyncpg.Connection
+) -> None:
+    product = catalog.add_product(stock=1)
+    headers = {**customer(), **key()}
+
+    refused = await client.post("/orders", json=order_body((product, 2)), headers=headers)
+    assert refused.status_code == 409
+    assert await stored_orders(db, headers) == 0
+
+    catalog.products[product].stock = 5  # restocked
+    retry = await client.post("/orders", json=order_body((product, 2)), headers=headers)
+    assert retry.status_code == 201
+    assert catalog.products[product].stock == 3
 
 
 async def test_failure_storing_the_order_releases_the_reservation(

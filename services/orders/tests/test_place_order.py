@@ -9,6 +9,10 @@ from collections.abc import Callable
 import asyncpg
 import httpx
 
+from emporium.orders.main import create_app
+from emporium.orders.settings import OrdersSettings
+from emporium.servicekit.testing import threadpool_dependencies
+
 from .catalog_double import CatalogDouble
 from .conftest import AppFactory, key, order_body, stored_orders
 
@@ -269,5 +273,9 @@ async def test_request_id_and_trace_reach_the_catalog(
     response = await client.post("/orders", json=order_body((product, 1)), headers=headers)
     assert response.status_code == 201
     calls = [h for h in catalog.seen_headers if h.get("x-request-id") == request_id]
-    assert len(calls) == 2  # reserve and confirm
+    assert len(calls) == 1  # one call sells the lines
     assert all(h["traceparent"].split("-")[1] == trace_id for h in calls)
+
+
+def test_no_route_dependency_runs_in_the_threadpool(orders_settings: OrdersSettings) -> None:
+    assert threadpool_dependencies(create_app(orders_settings)) == []

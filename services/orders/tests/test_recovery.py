@@ -1,4 +1,4 @@
-"""Orders a dead process left pending: the lifespan's recovery task resolves them."""
+"""Orders left pending (unknown outcome, dead process): the recovery task resolves them."""
 
 from __future__ import annotations
 
@@ -25,10 +25,10 @@ STATUS = "SELECT status FROM customer_order WHERE id = $1"
 
 @dataclass
 class LeftPending:
-    """A pending order whose request died, its reservation and the request's headers."""
+    """A pending order whose request died, its reservation (if any) and the request's headers."""
 
     order_id: uuid.UUID
-    reservation: Reservation
+    reservation: Reservation | None
     customer: dict[str, str]
     headers: dict[str, str]
 
@@ -40,16 +40,24 @@ async def _left_by_dead_request(
     product: uuid.UUID,
     quantity: int,
     *,
+    reservation_status: str | None = "confirmed",
+    priced: bool = False,
     age: timedelta = timedelta(hours=1),
     lease: timedelta = timedelta(seconds=60),
     key_order_id: uuid.UUID | None = None,
 ) -> LeftPending:
-    """The rows placement leaves when its process dies after storing the pending order.
+    """The rows placement leaves when its request ends before the order is confirmed.
 
-    `key_order_id` other than the order's own says a retry has since taken the key over.
+    `reservation_status` None: the catalog call never happened; else the catalog holds a
+    reservation in that status. `priced` writes the row as an earlier version of placement
+    did (priced, with its reservation id). `key_order_id` other than the order's own says a
+    retry has since taken the key over.
     """
     order_id = uuid.uuid4()
-    reservation = catalog.hold(order_id, [(product, quantity)])
+    reservation = None
+    if reservation_status is not None:
+        reservation = catalog.hold(order_id, [(product, quantity)])
+        reservation.status = reservation_status
     item = catalog.products[product]
     created = datetime.now(UTC) - age
     user_id = user_of(customer)
@@ -61,9 +69,9 @@ async def _left_by_dead_request(
             " VALUES ($1, $2, 'pending', $3, $4, $5, $6, $6)",
             order_id,
             user_id,
-            item.price_cents * quantity,
-            item.currency,
-            reservation.id,
+            item.price_cents * quantity if priced else None,
+            item.currency if priced else None,
+            reservation.id if priced and reservation else None,
             created,
         )
         await db.execute(
@@ -71,10 +79,10 @@ async def _left_by_dead_request(
             " unit_price_cents) VALUES ($1, $2, 0, $3, $4, $5, $6)",
             order_id,
             product,
-            item.sku,
-            item.name,
+            item.sku if priced else None,
+            item.name if priced else None,
             quantity,
-            item.price_cents,
+            item.price_cents if priced else None,
         )
         await db.execute(
             "INSERT INTO idempotency_record (id, user_id, key, request_hash, state, order_id,"
@@ -101,18 +109,24 @@ async def _settled(db: asyncpg.Connection, order_id: uuid.UUID) -> str | None:
         await asyncio.sleep(0.05)
 
 
-@pytest.mark.parametrize("reservation_status", ["pending", "confirmed"])
-async def test_stale_order_the_catalog_confirms_ends_confirmed_and_answers_its_key(
+@pytest.mark.parametrize(
+    ("reservation_status", "priced"),
+    [(None, False), ("confirmed", False), ("pending", True), ("confirmed", True)],
+)
+async def test_stale_order_is_re_driven_ends_confirmed_and_answers_its_key(
     make_client: AppFactory,
     catalog: CatalogDouble,
     customer: Customer,
     db: asyncpg.Connection,
-    reservation_status: str,
+    reservation_status: str | None,
+    priced: bool,
 ) -> None:
-    # pending: the process died before confirming; confirmed: after, before marking the order.
+    # None: the request ended before the catalog call; confirmed: after the catalog sold.
+    # priced: rows an earlier version of placement left (a pending or confirmed reservation).
     product = catalog.add_product(stock=5)
-    left = await _left_by_dead_request(db, catalog, customer(), product, 2)
-    left.reservation.status = reservation_status
+    left = await _left_by_dead_request(
+        db, catalog, customer(), product, 2, reservation_status=reservation_status, priced=priced
+    )
     reserve_calls = catalog.reserve_calls
 
     async with make_client(**FAST) as client:
@@ -120,15 +134,19 @@ async def test_stale_order_the_catalog_confirms_ends_confirmed_and_answers_its_k
         shown = await client.get(f"/orders/{left.order_id}", headers=left.customer)
         retry = await client.post("/orders", json=order_body((product, 2)), headers=left.headers)
 
-    assert left.reservation.status == "confirmed"
-    assert catalog.products[product].stock == 3
+    reservation = catalog.reservation_of(left.order_id)
+    assert reservation is not None
+    assert reservation.status == "confirmed"
+    assert catalog.products[product].stock == 3  # sold once
     assert shown.status_code == 200
     assert shown.json()["status"] == "confirmed"
+    assert shown.json()["items"][0]["sku"] == catalog.products[product].sku
+    assert shown.json()["total_cents"] == 2 * catalog.products[product].price_cents
     assert retry.status_code == 201
     assert retry.headers["idempotent-replayed"] == "true"
     assert retry.json()["id"] == str(left.order_id)
     assert retry.headers["location"] == f"/orders/{left.order_id}"
-    assert catalog.reserve_calls == reserve_calls
+    assert catalog.reserve_calls == reserve_calls + 1  # the one re-driven call
 
 
 @pytest.mark.parametrize("gone", ["expired", "released"])
@@ -140,7 +158,10 @@ async def test_stale_order_whose_reservation_is_gone_is_dropped_holding_no_stock
     gone: str,
 ) -> None:
     product = catalog.add_product(stock=5)
-    left = await _left_by_dead_request(db, catalog, customer(), product, 2)
+    left = await _left_by_dead_request(
+        db, catalog, customer(), product, 2, reservation_status="pending"
+    )
+    assert left.reservation is not None
     if gone == "expired":
         catalog.expire(left.reservation.id)
     else:
@@ -166,13 +187,13 @@ async def test_stale_order_whose_key_moved_on_is_dropped_and_its_stock_released(
 ) -> None:
     product = catalog.add_product(stock=5)
     left = await _left_by_dead_request(
-        db, catalog, customer(), product, 2, key_order_id=uuid.uuid4()
+        db, catalog, customer(), product, 2, priced=True, key_order_id=uuid.uuid4()
     )
-    left.reservation.status = "confirmed"
 
     async with make_client(**FAST):
         assert await _settled(db, left.order_id) is None
 
+    assert left.reservation is not None
     assert left.reservation.status == "released"
     assert catalog.products[product].stock == 5
 
@@ -192,6 +213,7 @@ async def test_recent_pending_orders_are_left_to_their_request(
         await asyncio.sleep(0.3)  # several more rounds
         assert await db.fetchval(STATUS, recent.order_id) == "pending"
 
-    assert recent.reservation.status == "pending"
+    assert recent.reservation is not None
+    assert recent.reservation.status == "confirmed"  # untouched: no release, no re-drive
     await db.execute("DELETE FROM customer_order WHERE id = $1", recent.order_id)
     catalog.release(recent.reservation.id)

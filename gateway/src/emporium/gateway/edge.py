@@ -10,14 +10,14 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from emporium.gateway.headers import upstream_request_headers
 from emporium.gateway.proxy import ClientGone, Proxy, ProxyFailure, RequestBody, UpstreamRuntime
-from emporium.gateway.ratelimit import RateLimiter, RatePolicy
+from emporium.gateway.ratelimit import Decision, RateLimiter, RatePolicies
 from emporium.gateway.responses import send_problem
 from emporium.gateway.settings import GatewaySettings
 from emporium.servicekit.context import accept_request_id, child_traceparent, set_request_context
 from emporium.servicekit.jwks import KeySetUnavailable
 from emporium.servicekit.metrics import Metrics
 from emporium.servicekit.security import bearer_challenge, keys_unavailable
-from emporium.servicekit.tokens import InvalidToken, TokenVerifier
+from emporium.servicekit.tokens import InvalidToken, Principal, TokenVerifier
 
 access_log = logging.getLogger("emporium.access")
 
@@ -31,8 +31,7 @@ class GatewayRuntime:
     settings: GatewaySettings
     metrics: Metrics
     upstreams: dict[str, UpstreamRuntime]
-    default_policy: RatePolicy
-    token_policy: RatePolicy
+    policies: RatePolicies
     proxy: Proxy | None = None
     verifier: TokenVerifier | None = None
     limiter: RateLimiter | None = None
@@ -99,8 +98,8 @@ class EdgeApp:
         try:
             client = scope.get("client")
             client_host = client[0] if client else None
-            subject = await self._authenticate(auth)
-            extra = await self._rate_limit(scope, subject, client_host)
+            principal = await self._authenticate(auth)
+            extra = await self._rate_limit(scope, principal, client_host)
             body = _request_body(length, te)
             headers = upstream_request_headers(
                 scope["headers"],
@@ -124,7 +123,7 @@ class EdgeApp:
         finally:
             self._observe(scope, label, status, time.perf_counter() - start)
 
-    async def _authenticate(self, auth: bytes | None) -> str | None:
+    async def _authenticate(self, auth: bytes | None) -> Principal | None:
         if auth is None or not self.runtime.settings.edge_auth:
             return None
         scheme, _, token = auth.decode("latin-1").partition(" ")
@@ -147,30 +146,34 @@ class EdgeApp:
             raise ProxyFailure(
                 problem.status_code, problem.problem_slug, problem.detail, problem.headers
             ) from exc
-        return principal.subject
+        return principal
 
     async def _rate_limit(
-        self, scope: Scope, subject: str | None, client_host: str | None
+        self, scope: Scope, principal: Principal | None, client_host: str | None
     ) -> list[tuple[bytes, bytes]]:
         limiter = self.runtime.limiter
         if limiter is None:
             return []
-        if scope["method"] == "POST" and scope["path"] == TOKEN_PATH:
-            policy, key = self.runtime.token_policy, f"ip:{client_host}"
-        elif subject is not None:
-            policy, key = self.runtime.default_policy, f"sub:{subject}"
-        else:
-            policy, key = self.runtime.default_policy, f"ip:{client_host}"
-        decision = await limiter.hit(policy, key)
-        headers = decision.headers()
-        if not decision.allowed:
-            raise ProxyFailure(
-                429,
-                "rate-limited",
-                f"Too many requests; retry in {decision.retry_after} s.",
-                {k.decode(): v.decode() for k, v in headers},
-            )
-        return headers
+        buckets = self.runtime.policies.buckets(
+            token_request=scope["method"] == "POST" and scope["path"] == TOKEN_PATH,
+            principal=principal,
+            address=client_host,
+        )
+        tightest: Decision | None = None
+        for policy, key in buckets:
+            decision = await limiter.hit(policy, key)
+            if not decision.allowed:
+                headers = decision.headers()
+                raise ProxyFailure(
+                    429,
+                    "rate-limited",
+                    f"Too many requests; retry in {decision.retry_after} s.",
+                    {k.decode(): v.decode() for k, v in headers},
+                )
+            if tightest is None or decision.tokens < tightest.tokens:
+                tightest = decision
+        assert tightest is not None
+        return tightest.headers()
 
     def _observe(self, scope: Scope, label: str, status: int, elapsed: float) -> None:
         method = scope["method"]

@@ -20,7 +20,7 @@ from emporium.gateway.docs.registry import SpecRegistry
 from emporium.gateway.docs.router import router as docs_router
 from emporium.gateway.edge import EdgeApp, GatewayRuntime
 from emporium.gateway.proxy import Proxy, UpstreamRuntime
-from emporium.gateway.ratelimit import MemoryRateLimiter, RateLimiter, RatePolicy
+from emporium.gateway.ratelimit import MemoryRateLimiter, RateLimiter, RatePolicies
 from emporium.gateway.readiness import upstream_checks
 from emporium.gateway.settings import GatewaySettings, get_settings
 from emporium.servicekit import KeyProvider
@@ -113,12 +113,7 @@ def create_app(
         settings=settings,
         metrics=app.state.metrics,
         upstreams=upstreams,
-        default_policy=RatePolicy(
-            "default", settings.rate_limit_per_second, settings.rate_limit_burst
-        ),
-        token_policy=RatePolicy(
-            "token", settings.token_rate_limit_per_second, settings.token_rate_limit_burst
-        ),
+        policies=RatePolicies.from_settings(settings),
     )
     runtime_box.append(runtime)
     app.state.runtime = runtime

@@ -185,8 +185,15 @@ class Proxy:
                     logger.info("retrying %s %s after %s", method, url.path, exc.__class__.__name__)
                     continue
                 upstream.breaker.record_failure()
+                if isinstance(exc, aiohttp.ClientConnectorError):
+                    # Never connected, so never forwarded: callers may rely on that.
+                    raise ProxyFailure(
+                        502,
+                        "upstream-unreachable",
+                        f"The {upstream.name} service cannot be reached.",
+                    ) from exc
                 raise ProxyFailure(
-                    502, "upstream-unreachable", f"The {upstream.name} service cannot be reached."
+                    502, "bad-gateway", f"The {upstream.name} service closed the connection."
                 ) from exc
             except aiohttp.ClientError as exc:
                 if stream is not None:

@@ -5,7 +5,11 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from emporium.gateway.settings import GatewaySettings
+    from emporium.servicekit.tokens import Principal
 
 MAX_MEMORY_BUCKETS = 100_000
 
@@ -52,6 +56,60 @@ class Decision:
         if not self.allowed:
             out.append((b"retry-after", str(self.retry_after).encode()))
         return out
+
+
+@dataclass(frozen=True, slots=True)
+class RatePolicies:
+    """One policy per kind of caller, so no kind can use up what another needs."""
+
+    anonymous: RatePolicy
+    customer: RatePolicy
+    customer_address: RatePolicy
+    service: RatePolicy
+    token: RatePolicy
+
+    @classmethod
+    def from_settings(cls, settings: GatewaySettings) -> RatePolicies:
+        """The policies the gateway settings describe."""
+        s = settings
+        return cls(
+            anonymous=RatePolicy(
+                "anonymous", s.anonymous_rate_limit_per_second, s.anonymous_rate_limit_burst
+            ),
+            customer=RatePolicy(
+                "customer", s.customer_rate_limit_per_second, s.customer_rate_limit_burst
+            ),
+            customer_address=RatePolicy(
+                "customer-address",
+                s.customer_address_rate_limit_per_second,
+                s.customer_address_rate_limit_burst,
+            ),
+            service=RatePolicy(
+                "service", s.service_rate_limit_per_second, s.service_rate_limit_burst
+            ),
+            token=RatePolicy("token", s.token_rate_limit_per_second, s.token_rate_limit_burst),
+        )
+
+    def buckets(
+        self, *, token_request: bool, principal: Principal | None, address: str | None
+    ) -> list[tuple[RatePolicy, str]]:
+        """The buckets one request takes a token from, in order; all must allow it.
+
+        The token endpoint has its own strict bucket per address; a service client (client
+        credentials) its own large bucket; a customer one per account and one per address
+        (so many accounts behind one address cannot multiply the limit); anonymous callers
+        one per address.
+        """
+        if token_request:
+            return [(self.token, f"ip:{address}")]
+        if principal is None:
+            return [(self.anonymous, f"ip:{address}")]
+        if principal.is_client:
+            return [(self.service, f"client:{principal.subject}")]
+        return [
+            (self.customer, f"sub:{principal.subject}"),
+            (self.customer_address, f"ip:{address}"),
+        ]
 
 
 class RateLimiter(Protocol):

@@ -73,12 +73,23 @@ class GatewaySettings(ServiceSettings):
     # Edge authentication
     edge_auth: bool = True
 
-    # Rate limiting (token buckets)
+    # Rate limiting: token buckets, one policy per kind of caller (ratelimit.py)
     rate_limit_enabled: bool = True
-    rate_limit_per_second: float = 50.0
-    rate_limit_burst: int = 100
-    token_rate_limit_per_second: float = 1.0
-    token_rate_limit_burst: int = 20
+    anonymous_rate_limit_per_second: float = Field(default=50.0, gt=0)
+    """Requests without a token, per client address."""
+    anonymous_rate_limit_burst: int = Field(default=100, ge=1)
+    customer_rate_limit_per_second: float = Field(default=20.0, gt=0)
+    """Requests with a user's token, per account."""
+    customer_rate_limit_burst: int = Field(default=40, ge=1)
+    customer_address_rate_limit_per_second: float = Field(default=200.0, gt=0)
+    """Requests with users' tokens, per client address (every account behind it together)."""
+    customer_address_rate_limit_burst: int = Field(default=400, ge=1)
+    service_rate_limit_per_second: float = Field(default=2000.0, gt=0)
+    """Requests with a service client's token (client credentials), per client."""
+    service_rate_limit_burst: int = Field(default=4000, ge=1)
+    token_rate_limit_per_second: float = Field(default=1.0, gt=0)
+    """`POST /auth/token`, per client address, whoever asks."""
+    token_rate_limit_burst: int = Field(default=20, ge=1)
     redis_url: str | None = Field(default=None, validate_default=True)
     redis_key_prefix: str = "emporium:ratelimit:"
 

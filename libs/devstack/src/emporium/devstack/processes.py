@@ -30,6 +30,11 @@ class ManagedProcess:
         self._proc: asyncio.subprocess.Process | None = None
 
     @property
+    def pid(self) -> int | None:
+        """The child's process id while it has one."""
+        return self._proc.pid if self._proc is not None else None
+
+    @property
     def running(self) -> bool:
         """True while the child has not exited."""
         return self._proc is not None and self._proc.returncode is None

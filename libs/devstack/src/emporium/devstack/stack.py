@@ -84,6 +84,8 @@ class Stack:
         self._postgres: EmbeddedPostgres | None = None
         self._db_urls: dict[str, str] = {}
         self._created: set[str] = set()
+        self.server_url: str | None = None
+        """The PostgreSQL server holding the databases (None when each has its own URL)."""
 
     @property
     def data_dir(self) -> Path:
@@ -171,6 +173,7 @@ class Stack:
             self.report("using the PostgreSQL server named by DATABASE_URL")
         if server is not None:
             await wait_until_accepting(server)
+        self.server_url = server
         for component in SERVICES:
             explicit = self.config.database_urls.get(component.name)
             if explicit:

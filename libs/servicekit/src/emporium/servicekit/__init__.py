@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from emporium.servicekit.client_credentials import ClientCredentials
     from emporium.servicekit.context import current_request_id, propagation_headers
     from emporium.servicekit.db import (
+        ReadSessionDep,
         SessionDep,
         TimestampMixin,
         UUIDPrimaryKeyMixin,
@@ -77,6 +78,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "propagation_headers",
     ),
     "db": (
+        "ReadSessionDep",
         "SessionDep",
         "TimestampMixin",
         "UUIDPrimaryKeyMixin",
@@ -160,6 +162,7 @@ __all__ = [
     "Principal",
     "PrincipalDep",
     "Problem",
+    "ReadSessionDep",
     "ServiceClient",
     "ServiceSettings",
     "ServiceUnavailable",

@@ -51,10 +51,11 @@ class TimestampMixin:
 
 
 def make_engine(settings: ServiceSettings) -> AsyncEngine:
-    """An asyncpg engine with a bounded pool, pre-ping and connect/statement timeouts."""
+    """An asyncpg engine with a bounded, recycled pool and connect/statement timeouts."""
     return create_async_engine(
         to_async_url(settings.database_url),
-        pool_pre_ping=True,
+        pool_pre_ping=settings.db_pool_pre_ping,
+        pool_recycle=settings.db_pool_recycle_seconds,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout_seconds,
@@ -76,6 +77,20 @@ def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
 
 
+def make_read_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions for requests that only read: each statement runs on its own (autocommit),
+    which saves the BEGIN and COMMIT round trips a one-query read would otherwise pay."""
+    autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
+    return async_sessionmaker(autocommit, expire_on_commit=False, autoflush=False)
+
+
+async def get_read_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """One read-only AsyncSession per request, outside any transaction (never write on it)."""
+    sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.read_sessionmaker
+    async with sessionmaker() as session:
+        yield session
+
+
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One AsyncSession per request: commit on success, roll back on any error."""
     sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
@@ -92,3 +107,5 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 # scope="function": the commit happens before the response is sent, so a failed
 # commit becomes an error response instead of a 2xx for data that was not written.
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session, scope="function")]
+"""For routes that only read (lists): statements run without a transaction."""

@@ -90,3 +90,8 @@ def configure_logging(service: str, *, level: str = "INFO", json_lines: bool = T
         uv.propagate = True
     # One access line per request comes from our middleware, with the request id.
     logging.getLogger("uvicorn.access").disabled = True
+    # httpx and httpcore log every outgoing call at INFO/DEBUG: a line per call to another
+    # service costs more than the call's own bookkeeping, and the callee logs it anyway.
+    # Failures still surface: the service client logs them, and they raise.
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)

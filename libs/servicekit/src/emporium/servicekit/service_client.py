@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import aiohttp
 import httpx
 from fastapi import Request
 
@@ -47,8 +48,54 @@ _BY_STATUS: dict[int, type[DomainError]] = {
 }
 
 
-class CircuitOpen(ServiceUnavailable):
+class NotDelivered(ServiceUnavailable):
+    """The request never reached the upstream (unreachable, no token, circuit open): it did
+    nothing, so the caller need not compensate. Any other `ServiceUnavailable` may have."""
+
+
+class CircuitOpen(NotDelivered):
     """The circuit breaker is open: the upstream failed repeatedly and is not called."""
+
+
+# Raised by httpx's own transport before a byte of the request left this process.
+_UNSENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+# The gateway's problem types for a request it did not forward (no connection to the
+# service, or its circuit is open): the service did nothing.
+_NOT_FORWARDED = frozenset(
+    f"{PROBLEM_TYPE_PREFIX}{slug}" for slug in ("upstream-unreachable", "upstream-unavailable")
+)
+
+
+def _not_forwarded(response: httpx.Response) -> bool:
+    if response.status_code not in (502, 503):
+        return False
+    if not response.headers.get("content-type", "").startswith("application/problem+json"):
+        return False
+    try:
+        body = response.json()
+    except ValueError:
+        return False
+    return isinstance(body, dict) and body.get("type") in _NOT_FORWARDED
+
+
+def _timed_out(exc: BaseException) -> bool:
+    """True for a timeout (not retried: the time is spent), false for other failures."""
+    cause = exc.__cause__
+    if isinstance(cause, aiohttp.ClientError):  # httpx-aiohttp's mapping is coarse
+        return isinstance(cause, aiohttp.ServerTimeoutError)
+    return isinstance(exc, (httpx.TimeoutException, TimeoutError))
+
+
+def _never_sent(exc: BaseException) -> bool:
+    """True only when the request certainly never left (unsure counts as sent)."""
+    cause = exc.__cause__
+    if isinstance(cause, aiohttp.ClientError):
+        # httpx-aiohttp maps any aiohttp connection error (a server hanging up mid-answer
+        # too) to ConnectTimeout: only a failure to connect proves nothing was sent.
+        return isinstance(cause, aiohttp.ClientConnectorError)
+    return isinstance(exc, _UNSENT)
 
 
 class CircuitBreaker:
@@ -193,16 +240,23 @@ class ServiceClient:
     ) -> httpx.Response:
         attempt = 0
         refreshed_token = False
+        delivered = False  # whether any attempt may have reached the upstream
         while True:
             attempt += 1
             if deadline <= time.monotonic():
-                raise self._unavailable("it did not answer in time", 1)
+                raise self._unavailable("it did not answer in time", 1, delivered=delivered)
+            sent = [False]
             try:
-                response, token = await self._send(method, path, json, params, headers, deadline)
-            except (httpx.TimeoutException, TimeoutError) as exc:
-                logger.warning("%s %s %s timed out: %r", self.name, method, path, exc)
-                raise self._unavailable("it did not answer in time", 1) from exc
-            except httpx.TransportError as exc:
+                response, token = await self._send(
+                    method, path, json, params, headers, deadline, sent
+                )
+            except (httpx.TransportError, TimeoutError) as exc:
+                delivered = delivered or (sent[0] and not _never_sent(exc))
+                if _timed_out(exc):
+                    logger.warning("%s %s %s timed out: %r", self.name, method, path, exc)
+                    raise self._unavailable(
+                        "it did not answer in time", 1, delivered=delivered
+                    ) from exc
                 logger.warning("%s %s %s failed: %r", self.name, method, path, exc)
                 if (
                     retry_allowed
@@ -210,8 +264,13 @@ class ServiceClient:
                     and await self._backoff(attempt, deadline)
                 ):
                     continue
-                raise self._unavailable("it cannot be reached", 2) from exc
+                raise self._unavailable("it cannot be reached", 2, delivered=delivered) from exc
+            except ServiceUnavailable as exc:  # no token: the request itself never left
+                if delivered or isinstance(exc, NotDelivered):
+                    raise
+                raise NotDelivered(exc.detail, extra=exc.extra, headers=exc.headers) from exc
             status = response.status_code
+            delivered = delivered or not _not_forwarded(response)
             if status == 401 and token is not None and not refreshed_token:
                 assert self.credentials is not None
                 self.credentials.invalidate(token)
@@ -225,7 +284,10 @@ class ServiceClient:
                 ):
                     continue
                 raise self._unavailable(
-                    f"it answered {status}", _retry_after(response) or 2, upstream=response
+                    f"it answered {status}",
+                    _retry_after(response) or 2,
+                    delivered=delivered,
+                    upstream=response,
                 )
             if status >= 500:
                 raise BadGateway(
@@ -242,6 +304,7 @@ class ServiceClient:
         params: Mapping[str, Any] | None,
         headers: Mapping[str, str] | None,
         deadline: float,
+        sent: list[bool],
     ) -> tuple[httpx.Response, str | None]:
         sent_headers = dict(headers or {})
         token = None
@@ -252,6 +315,7 @@ class ServiceClient:
             token = await asyncio.wait_for(asyncio.shield(fetch), remaining)
             sent_headers["Authorization"] = f"Bearer {token}"
             remaining = deadline - time.monotonic()
+        sent[0] = True
         response = await self._http.request(
             method,
             f"{self.base_url}{path}",
@@ -279,9 +343,10 @@ class ServiceClient:
         retry_after: int,
         *,
         circuit: bool = False,
+        delivered: bool = True,
         upstream: httpx.Response | None = None,
     ) -> ServiceUnavailable:
-        cls = CircuitOpen if circuit else ServiceUnavailable
+        cls = CircuitOpen if circuit else ServiceUnavailable if delivered else NotDelivered
         extra: dict[str, Any] = {"upstream": self.name}
         if upstream is not None:
             extra["upstream_status"] = upstream.status_code

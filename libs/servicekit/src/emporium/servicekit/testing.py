@@ -7,6 +7,7 @@ Enabled with `-p emporium.servicekit.testing`. PostgreSQL is real: the server na
 from __future__ import annotations
 
 import asyncio
+import inspect
 import os
 import shutil
 import tempfile
@@ -24,6 +25,8 @@ from alembic.runtime.migration import MigrationContext
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 from jose import jwk, jwt
 from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -96,6 +99,29 @@ class TokenFactory:
                 headers={"kid": self.kid, **(headers or {})},
             )
         )
+
+
+def threadpool_dependencies(app: FastAPI) -> list[str]:
+    """Route dependencies FastAPI would run in its threadpool (plain `def`): each costs a
+    thread hop per request, so every dependency here should be `async def`."""
+    found: set[str] = set()
+
+    def visit(dependant: Dependant) -> None:
+        for sub in dependant.dependencies:
+            call = sub.call
+            target = call if inspect.isroutine(call) else getattr(call, "__call__", call)  # noqa: B004
+            if not (inspect.iscoroutinefunction(target) or inspect.isasyncgenfunction(target)):
+                found.add(
+                    f"{getattr(call, '__module__', '?')}.{getattr(call, '__qualname__', call)}"
+                )
+            visit(sub)
+
+    for route in app.routes:
+        if isinstance(route, APIRoute):
+            visit(route.dependant)
+        for context in getattr(route, "effective_candidates", list)():  # included routers
+            visit(context.dependant)
+    return sorted(found)
 
 
 @asynccontextmanager

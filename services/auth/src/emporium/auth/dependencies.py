@@ -13,7 +13,7 @@ from emporium.auth.tokens.addresses import client_address
 from emporium.auth.tokens.throttle import Throttle
 
 
-def get_app_settings(request: Request) -> AuthSettings:
+async def get_app_settings(request: Request) -> AuthSettings:
     """The settings the app was built with."""
     settings: AuthSettings = request.app.state.settings
     return settings
@@ -22,7 +22,7 @@ def get_app_settings(request: Request) -> AuthSettings:
 SettingsDep = Annotated[AuthSettings, Depends(get_app_settings)]
 
 
-def get_passwords(request: Request) -> PasswordHasher:
+async def get_passwords(request: Request) -> PasswordHasher:
     """The app's bounded password hasher."""
     passwords: PasswordHasher = request.app.state.passwords
     return passwords
@@ -31,7 +31,7 @@ def get_passwords(request: Request) -> PasswordHasher:
 PasswordsDep = Annotated[PasswordHasher, Depends(get_passwords)]
 
 
-def get_throttle(request: Request) -> Throttle:
+async def get_throttle(request: Request) -> Throttle:
     """The app's brute-force throttle."""
     throttle: Throttle = request.app.state.throttle
     return throttle
@@ -40,7 +40,7 @@ def get_throttle(request: Request) -> Throttle:
 ThrottleDep = Annotated[Throttle, Depends(get_throttle)]
 
 
-def get_client_address(request: Request, settings: SettingsDep) -> str:
+async def get_client_address(request: Request, settings: SettingsDep) -> str:
     """The caller's address, through the trusted proxies only."""
     return client_address(
         request.client.host if request.client else None,
@@ -52,7 +52,7 @@ def get_client_address(request: Request, settings: SettingsDep) -> str:
 ClientAddressDep = Annotated[str, Depends(get_client_address)]
 
 
-def get_sessionmaker(request: Request) -> async_sessionmaker[AsyncSession]:
+async def get_sessionmaker(request: Request) -> async_sessionmaker[AsyncSession]:
     """The app's session factory, for work that must commit apart from the request's session."""
     sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
     return sessionmaker
@@ -61,7 +61,7 @@ def get_sessionmaker(request: Request) -> async_sessionmaker[AsyncSession]:
 SessionmakerDep = Annotated[async_sessionmaker[AsyncSession], Depends(get_sessionmaker)]
 
 
-def no_store(response: Response) -> None:
+async def no_store(response: Response) -> None:
     """Account data must not be kept by browsers or shared caches."""
     response.headers["Cache-Control"] = "no-store"
 

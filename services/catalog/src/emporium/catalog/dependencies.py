@@ -16,7 +16,7 @@ StockReserverDep = Annotated[Principal, require_scopes("catalog:reserve")]
 """A caller (the orders service) allowed to reserve, confirm and release stock."""
 
 
-def get_catalog_settings(request: Request) -> CatalogSettings:
+async def get_catalog_settings(request: Request) -> CatalogSettings:
     """The settings the running app was built with."""
     settings: CatalogSettings = request.app.state.settings
     return settings

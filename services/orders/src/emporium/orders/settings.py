@@ -50,9 +50,9 @@ class OrdersSettings(ServiceSettings):
 
     @model_validator(mode="after")
     def _stale_outlives_live_requests(self) -> OrdersSettings:
-        # A live placement keeps its order pending for at most two catalog calls (confirm,
-        # or release when compensating) and owns its key for the lease: recovery must not
-        # take such an order from under it.
+        # A live placement keeps its order pending for at most two catalog calls (the sale,
+        # and a release when storing its answer fails) and owns its key for the lease:
+        # recovery must not take such an order from under it.
         floor = max(self.idempotency_lease_seconds, 2 * self.catalog_timeout_seconds)
         if self.pending_order_stale_seconds <= floor:
             raise ValueError(

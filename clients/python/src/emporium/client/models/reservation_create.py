@@ -6,6 +6,8 @@ from uuid import UUID
 
 from attrs import define as _attrs_define
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.reservation_line import ReservationLine
 
@@ -20,10 +22,14 @@ class ReservationCreate:
     Attributes:
         order_id (UUID): At most one reservation per order (idempotency key).
         items (list[ReservationLine]):
+        confirm (bool | Unset): Confirm in the same transaction: the stock is sold at once and never expires. A repeat
+            for the order then confirms a pending reservation, or answers 409 if it was released or has expired. Default:
+            False.
     """
 
     order_id: UUID
     items: list[ReservationLine]
+    confirm: bool | Unset = False
 
     def to_dict(self) -> dict[str, Any]:
         order_id = str(self.order_id)
@@ -33,6 +39,8 @@ class ReservationCreate:
             items_item = items_item_data.to_dict()
             items.append(items_item)
 
+        confirm = self.confirm
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -41,6 +49,8 @@ class ReservationCreate:
                 "items": items,
             }
         )
+        if confirm is not UNSET:
+            field_dict["confirm"] = confirm
 
         return field_dict
 
@@ -58,9 +68,12 @@ class ReservationCreate:
 
             items.append(items_item)
 
+        confirm = d.pop("confirm", UNSET)
+
         reservation_create = cls(
             order_id=order_id,
             items=items,
+            confirm=confirm,
         )
 
         return reservation_create

@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from emporium.auth.keys.service import KeyRing
 
 
-def get_keyring(request: Request) -> KeyRing:
+async def get_keyring(request: Request) -> KeyRing:
     """The app's signing keys (loaded when the app is built)."""
     keyring: KeyRing = request.app.state.keyring
     return keyring

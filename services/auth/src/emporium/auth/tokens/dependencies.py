@@ -16,7 +16,7 @@ TokenFormDep = Annotated[TokenForm, Form()]
 RevokeFormDep = Annotated[RevokeForm, Form()]
 
 
-def get_token_context(
+async def get_token_context(
     request: Request,
     settings: SettingsDep,
     keyring: KeyRingDep,

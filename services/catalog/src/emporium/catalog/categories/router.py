@@ -13,13 +13,19 @@ from emporium.catalog.categories.schemas import (
     CategoryUpdate,
 )
 from emporium.catalog.dependencies import CatalogWriterDep
-from emporium.servicekit import LOCATION_HEADER, SessionDep, id_links, problem_responses
+from emporium.servicekit import (
+    LOCATION_HEADER,
+    ReadSessionDep,
+    SessionDep,
+    id_links,
+    problem_responses,
+)
 
 router = APIRouter(prefix="/catalog/categories", tags=["categories"])
 
 
 @router.get("", summary="List categories")
-async def list_categories(session: SessionDep) -> CategoryPage:
+async def list_categories(session: ReadSessionDep) -> CategoryPage:
     """Every category, by name (public)."""
     rows = await service.list_categories(session=session)
     return CategoryPage(items=[CategoryRead.model_validate(r) for r in rows])

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, literal, tuple_
+from sqlalchemy import ColumnElement, Row, Select, literal, tuple_
 from sqlalchemy.orm import InstrumentedAttribute
 
 from emporium.catalog.products.exceptions import InvalidCursor
@@ -50,8 +50,8 @@ SORT_KEYS: dict[ProductSort, SortKey] = {
 }
 
 
-def encode_cursor(sort: ProductSort, product: Product) -> str:
-    """The cursor that resumes after `product` in `sort` order."""
+def encode_cursor(sort: ProductSort, product: Product | Row[Any]) -> str:
+    """The cursor that resumes after `product` (an object or a listing's row) in `sort` order."""
     key = SORT_KEYS[sort]
     payload = {
         "s": sort.value,

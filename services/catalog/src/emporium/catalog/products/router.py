@@ -20,6 +20,7 @@ from emporium.catalog.products.schemas import (
 from emporium.servicekit import (
     ETAG_HEADER,
     LOCATION_HEADER,
+    ReadSessionDep,
     SessionDep,
     id_links,
     problem_responses,
@@ -30,10 +31,13 @@ router = APIRouter(prefix="/catalog/products", tags=["products"])
 
 
 @router.get("", summary="List products")
-async def list_products(session: SessionDep, query: ProductQueryDep) -> ProductPage:
+async def list_products(session: ReadSessionDep, query: ProductQueryDep) -> ProductPage:
     """Active products, filtered and sorted, one keyset page at a time (public)."""
     rows, next_cursor = await service.list_products(query, session=session)
-    return ProductPage(items=[ProductRead.model_validate(r) for r in rows], next_cursor=next_cursor)
+    # One validation of the whole page from the rows' mappings (not one per row).
+    return ProductPage.model_validate(
+        {"items": [row._mapping for row in rows], "next_cursor": next_cursor}
+    )
 
 
 @router.get(

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, false, func, literal_column, select, update
+from sqlalchemy import ColumnElement, Row, Select, false, func, literal_column, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,7 +21,13 @@ from emporium.catalog.products.exceptions import (
 )
 from emporium.catalog.products.models import SEARCH_CONFIG, Product
 from emporium.catalog.products.pagination import apply_keyset, decode_cursor, encode_cursor
-from emporium.catalog.products.schemas import MAX_INT32, ProductCreate, ProductQuery, ProductUpdate
+from emporium.catalog.products.schemas import (
+    MAX_INT32,
+    ProductCreate,
+    ProductQuery,
+    ProductRead,
+    ProductUpdate,
+)
 from emporium.servicekit import InvalidInput, PreconditionFailed
 
 _WORD = re.compile(r"[^\W_]+")
@@ -38,9 +44,13 @@ def etag(product: Product) -> str:
     return f'"{product.version}"'
 
 
+READ_COLUMNS = tuple(Product.__table__.c[name] for name in ProductRead.model_fields)
+"""The columns a client sees (ProductRead), in a listing's SELECT."""
+
+
 async def list_products(
     query: ProductQuery, *, session: AsyncSession
-) -> tuple[Sequence[Product], str | None]:
+) -> tuple[Sequence[Row[Any]], str | None]:
     """One page of active products matching `query`, and the cursor of the next page."""
     low, high = query.min_price, query.max_price
     if low is not None and high is not None and low > high:
@@ -53,8 +63,10 @@ async def list_products(
         if category is None:
             return [], None
         category_id = category.id
-    stmt = listing_statement(query, category_id=category_id)
-    rows = (await session.scalars(stmt)).all()
+    # Plain rows, not ORM objects: a page is read, never changed, so the identity map and
+    # instance state would be pure overhead.
+    stmt = listing_statement(query, category_id=category_id).with_only_columns(*READ_COLUMNS)
+    rows = (await session.execute(stmt)).all()
     if len(rows) <= query.limit:
         return rows, None
     page = rows[: query.limit]

@@ -35,7 +35,10 @@ router = APIRouter(prefix="/catalog/reservations", tags=["reservations"])
         **problem_responses(
             409,
             422,
-            s409="Short stock (`short_items` names the lines) or a different body for the order.",
+            s409=(
+                "Short stock (`short_items` names the lines), a different body for the order, "
+                "or (with `confirm`) the order's reservation was released or has expired."
+            ),
             s422="Unknown, inactive or repeated product, or mixed currencies.",
         ),
     },
@@ -50,7 +53,9 @@ async def create_reservation(
     """Hold every line or none, in one transaction; idempotent on `order_id`.
 
     The reservation is `pending` until confirmed; after `CATALOG_RESERVATION_TTL` seconds
-    unconfirmed it expires and the stock returns. All lines must share one currency.
+    unconfirmed it expires and the stock returns. With `"confirm": true` it is confirmed in
+    the same transaction (one call sells the stock; repeating it is safe). All lines must
+    share one currency.
     """
     reservation, created = await service.create_reservation(
         data, ttl_seconds=settings.reservation_ttl, session=session

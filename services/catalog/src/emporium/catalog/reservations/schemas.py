@@ -28,6 +28,14 @@ class ReservationCreate(BaseModel):
 
     order_id: uuid.UUID = Field(description="At most one reservation per order (idempotency key).")
     items: list[ReservationLine] = Field(min_length=1, max_length=MAX_LINES)
+    confirm: bool = Field(
+        default=False,
+        description=(
+            "Confirm in the same transaction: the stock is sold at once and never expires. "
+            "A repeat for the order then confirms a pending reservation, or answers 409 if "
+            "it was released or has expired."
+        ),
+    )
 
 
 class ReservationItemRead(BaseModel):

@@ -32,7 +32,8 @@ async def create_reservation(
 ) -> tuple[Reservation, bool]:
     """Hold every line or none; returns the reservation and whether it was created now.
 
-    A repeat of the same request for an order returns the existing reservation.
+    A repeat of the same request for an order returns the existing reservation; with
+    `confirm`, the reservation is created confirmed, and a repeat confirms a pending one.
     """
     _reject_repeated_products(data)
     inserted = await session.scalar(
@@ -40,14 +41,17 @@ async def create_reservation(
         .values(
             id=uuid.uuid4(),
             order_id=data.order_id,
-            status=ReservationStatus.PENDING,
+            status=ReservationStatus.CONFIRMED if data.confirm else ReservationStatus.PENDING,
             expires_at=func.now() + timedelta(seconds=ttl_seconds),
         )
         .on_conflict_do_nothing(index_elements=[Reservation.order_id])
         .returning(Reservation.id)
     )
     if inserted is None:
-        return await _replay(data, session=session), False
+        existing = await _replay(data, session=session)
+        if data.confirm and existing.status is not ReservationStatus.CONFIRMED:
+            existing = await confirm_reservation(existing.id, session=session)
+        return existing, False
     products = await lock_products((line.product_id for line in data.items), session=session)
     _check_reservable(data, products)
     for position, line in enumerate(data.items):

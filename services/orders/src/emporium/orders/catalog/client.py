@@ -23,11 +23,19 @@ class CatalogClient:
     def __init__(self, client: ServiceClient) -> None:
         self.client = client
 
-    async def reserve(self, order_id: uuid.UUID, lines: Sequence[ReservationLine]) -> Reservation:
-        """Reserve every line for `order_id`, or raise (409 short stock, 422 unknown product)."""
+    async def sell(self, order_id: uuid.UUID, lines: Sequence[ReservationLine]) -> Reservation:
+        """Reserve and confirm every line for `order_id` in one catalog transaction.
+
+        Idempotent on the order id: repeating it answers with what the catalog did (and
+        sells at most once). Raises Conflict (short stock; or the order's reservation was
+        released or has expired), InvalidInput (unknown product), `NotDelivered` when the
+        call never reached the catalog, other `ServiceUnavailable`/`BadGateway` when the
+        outcome is unknown.
+        """
         body = {
             "order_id": str(order_id),
             "items": [{"product_id": str(x.product_id), "quantity": x.quantity} for x in lines],
+            "confirm": True,
         }
         response = await self.client.post("/catalog/reservations", json=body, idempotent=True)
         try:
@@ -35,10 +43,6 @@ class CatalogClient:
         except ValidationError as exc:
             logger.error("unusable reservation answer for order %s: %s", order_id, exc)
             raise BadGateway("The catalog sent an unusable reservation.") from exc
-
-    async def confirm(self, reservation_id: uuid.UUID) -> None:
-        """Make the reservation permanent (the stock is sold)."""
-        await self.client.post(f"/catalog/reservations/{reservation_id}/confirm", idempotent=True)
 
     async def release(self, reservation_id: uuid.UUID) -> None:
         """Give the reserved (or sold) stock back; releasing twice is a no-op."""

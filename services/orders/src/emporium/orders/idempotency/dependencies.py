@@ -12,7 +12,7 @@ from emporium.orders.idempotency.exceptions import IdempotencyKeyMissing
 _KEY_RE = re.compile(r"^[\x21-\x7e]{1,255}$")
 
 
-def idempotency_key(
+async def idempotency_key(
     key: Annotated[
         str | None,
         Header(

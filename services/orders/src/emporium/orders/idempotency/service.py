@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from emporium.orders.idempotency.exceptions import IdempotencyKeyInProgress, IdempotencyKeyReused
 from emporium.orders.idempotency.models import IdempotencyRecord
@@ -20,7 +20,7 @@ from emporium.servicekit import Conflict
 
 @dataclass(frozen=True, slots=True)
 class Claim:
-    """This request owns the key; `order_id` is the id its order will get."""
+    """This request owns the key; `order_id` is the id its order has (or will get)."""
 
     record_id: uuid.UUID
     order_id: uuid.UUID
@@ -43,60 +43,63 @@ def fingerprint(payload: Any) -> str:
 
 async def claim(
     *,
-    sessionmaker: async_sessionmaker[AsyncSession],
+    session: AsyncSession,
     user_id: uuid.UUID,
     key: str,
     request_hash: str,
     lease_seconds: float,
 ) -> Claim | Replay:
-    """Take the key in its own committed transaction, or say why not (replay, 409, 422).
+    """Take the key in the caller's transaction, or say why not (replay, 409, 422).
 
-    A key whose earlier attempt failed (or whose holder died: its lease ran out) is taken
-    over with a fresh order id, so a retry never reuses a reservation that was released.
+    A key whose earlier attempt failed is taken over with a fresh order id, so a retry never
+    reuses an order id whose stock was given back. A key whose holder ended without knowing
+    the outcome (or died: its lease ran out) is taken over with the same order id, so the
+    retry re-drives the same idempotent catalog call and learns what it did.
     """
     now = datetime.now(UTC)
     locked_until = now + timedelta(seconds=lease_seconds)
-    async with sessionmaker() as session, session.begin():
-        inserted = await session.execute(
-            insert(IdempotencyRecord)
-            .values(
-                id=uuid.uuid4(),
-                user_id=user_id,
-                key=key,
-                request_hash=request_hash,
-                state="processing",
-                order_id=uuid.uuid4(),
-                locked_until=locked_until,
-            )
-            .on_conflict_do_nothing(index_elements=["user_id", "key"])
-            .returning(IdempotencyRecord.id, IdempotencyRecord.order_id)
+    inserted = await session.execute(
+        insert(IdempotencyRecord)
+        .values(
+            id=uuid.uuid4(),
+            user_id=user_id,
+            key=key,
+            request_hash=request_hash,
+            state="processing",
+            order_id=uuid.uuid4(),
+            locked_until=locked_until,
         )
-        row = inserted.first()
-        if row is not None:
-            return Claim(record_id=row.id, order_id=row.order_id)
-        record = await session.scalar(
-            select(IdempotencyRecord)
-            .where(IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key)
-            .with_for_update()
+        .on_conflict_do_nothing(index_elements=["user_id", "key"])
+        .returning(IdempotencyRecord.id, IdempotencyRecord.order_id)
+    )
+    row = inserted.first()
+    if row is not None:
+        return Claim(record_id=row.id, order_id=row.order_id)
+    record = await session.scalar(
+        select(IdempotencyRecord)
+        .where(IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key)
+        .with_for_update()
+    )
+    if record is None:  # the other request's claim was rolled back just now
+        raise Conflict("Retry this request.", headers={"Retry-After": "1"})
+    if record.request_hash != request_hash:
+        raise IdempotencyKeyReused()
+    if record.state == "completed":
+        assert record.response_status is not None
+        assert record.response_body is not None
+        return Replay(
+            status=record.response_status,
+            body=record.response_body,
+            order_id=record.order_id,
         )
-        if record is None:  # the other request's claim was rolled back just now
-            raise Conflict("Retry this request.", headers={"Retry-After": "1"})
-        if record.request_hash != request_hash:
-            raise IdempotencyKeyReused()
-        if record.state == "completed":
-            assert record.response_status is not None
-            assert record.response_body is not None
-            return Replay(
-                status=record.response_status,
-                body=record.response_body,
-                order_id=record.order_id,
-            )
-        if record.state == "processing" and record.locked_until > now:
-            raise IdempotencyKeyInProgress()
-        record.state = "processing"
+    if record.state == "processing" and record.locked_until > now:
+        raise IdempotencyKeyInProgress()
+    if record.state == "failed":
         record.order_id = uuid.uuid4()
-        record.locked_until = locked_until
-        return Claim(record_id=record.id, order_id=record.order_id)
+    record.state = "processing"
+    record.locked_until = locked_until
+    await session.flush()
+    return Claim(record_id=record.id, order_id=record.order_id)
 
 
 async def record_of_order(
@@ -111,12 +114,17 @@ async def record_of_order(
     )
 
 
+# Plain UPDATEs: the session never reads these rows back, so nothing needs synchronising
+# (the ORM would otherwise evaluate each WHERE against every loaded object).
+
+
 async def complete(*, session: AsyncSession, claim: Claim, status: int, body: str) -> None:
     """Store the answer (in the caller's transaction, next to the order it describes)."""
     await session.execute(
         update(IdempotencyRecord)
         .where(IdempotencyRecord.id == claim.record_id)
         .values(state="completed", response_status=status, response_body=body)
+        .execution_options(synchronize_session=False)
     )
 
 
@@ -130,10 +138,20 @@ async def reopen(*, session: AsyncSession, claim: Claim) -> None:
             IdempotencyRecord.state == "processing",
         )
         .values(state="failed", locked_until=datetime.now(UTC))
+        .execution_options(synchronize_session=False)
     )
 
 
-async def give_up(*, sessionmaker: async_sessionmaker[AsyncSession], claim: Claim) -> None:
-    """No order came of this attempt: let a retry with the same key and body try again."""
-    async with sessionmaker() as session, session.begin():
-        await reopen(session=session, claim=claim)
+async def let_go(*, session: AsyncSession, claim: Claim) -> None:
+    """In the caller's transaction: the outcome is unknown, so a retry may take the key now
+    and re-drive the same order (the lease no longer keeps it waiting)."""
+    await session.execute(
+        update(IdempotencyRecord)
+        .where(
+            IdempotencyRecord.id == claim.record_id,
+            IdempotencyRecord.order_id == claim.order_id,
+            IdempotencyRecord.state == "processing",
+        )
+        .values(locked_until=datetime.now(UTC))
+        .execution_options(synchronize_session=False)
+    )

@@ -15,19 +15,19 @@ from emporium.orders.settings import OrdersSettings
 from emporium.servicekit import Principal, PrincipalDep, SessionDep, require_scopes
 
 
-def get_catalog_client(request: Request) -> CatalogClient:
+async def get_catalog_client(request: Request) -> CatalogClient:
     """The catalog client created in the lifespan (token cache and breaker are shared)."""
     client: CatalogClient = request.app.state.catalog_client
     return client
 
 
-def get_sessionmaker(request: Request) -> async_sessionmaker[AsyncSession]:
+async def get_sessionmaker(request: Request) -> async_sessionmaker[AsyncSession]:
     """The session factory, for work that needs several transactions (order placement)."""
     factory: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
     return factory
 
 
-def get_orders_settings(request: Request) -> OrdersSettings:
+async def get_orders_settings(request: Request) -> OrdersSettings:
     """The settings the app was built with."""
     settings: OrdersSettings = request.app.state.settings
     return settings

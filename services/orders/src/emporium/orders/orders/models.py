@@ -33,6 +33,11 @@ class Order(UUIDPrimaryKeyMixin, TimestampMixin, Base):
         CheckConstraint("total_cents >= 0", name="total_cents_non_negative"),
         CheckConstraint("currency ~ '^[A-Z]{3}$'", name="currency_iso4217"),
         CheckConstraint(f"status IN ({_STATUSES})", name="status_known"),
+        CheckConstraint(
+            "status = 'pending' OR (total_cents IS NOT NULL AND currency IS NOT NULL"
+            " AND reservation_id IS NOT NULL)",
+            name="priced_unless_pending",
+        ),
         Index("ix_customer_order_user_id_created_at", "user_id", "created_at", "id"),
         Index("ix_customer_order_created_at", "created_at", "id"),
         Index("ix_customer_order_status_created_at", "status", "created_at", "id"),
@@ -40,9 +45,10 @@ class Order(UUIDPrimaryKeyMixin, TimestampMixin, Base):
 
     user_id: Mapped[uuid.UUID]
     status: Mapped[str] = mapped_column(String(16))
-    total_cents: Mapped[int] = mapped_column(Integer)
-    currency: Mapped[str] = mapped_column(String(3))
-    reservation_id: Mapped[uuid.UUID] = mapped_column(unique=True)
+    # Filled in from the catalog's answer when the order is confirmed (NULL while pending).
+    total_cents: Mapped[int | None] = mapped_column(Integer)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    reservation_id: Mapped[uuid.UUID | None] = mapped_column(unique=True)
     lines: Mapped[list[OrderLine]] = relationship(
         back_populates="order",
         lazy="selectin",
@@ -53,7 +59,7 @@ class Order(UUIDPrimaryKeyMixin, TimestampMixin, Base):
 
 
 class OrderLine(Base):
-    """One product of an order, with the sku, name and unit price it was sold at."""
+    """One product of an order and, once confirmed, the sku, name and unit price it sold at."""
 
     __tablename__ = "order_line"
     __table_args__ = (
@@ -66,8 +72,9 @@ class OrderLine(Base):
     )
     product_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     position: Mapped[int] = mapped_column(Integer)
-    sku: Mapped[str] = mapped_column(String(64))
-    name: Mapped[str] = mapped_column(String(200))
     quantity: Mapped[int] = mapped_column(Integer)
-    unit_price_cents: Mapped[int] = mapped_column(Integer)
+    # The catalog's sku, name and price at sale, filled in when the order is confirmed.
+    sku: Mapped[str | None] = mapped_column(String(64))
+    name: Mapped[str | None] = mapped_column(String(200))
+    unit_price_cents: Mapped[int | None] = mapped_column(Integer)
     order: Mapped[Order] = relationship(back_populates="lines")

@@ -1,16 +1,17 @@
-"""Placing an order: a saga over the catalog's reservations, made idempotent by key.
+"""Placing an order: one idempotent catalog call between two local transactions.
 
-1. claim the idempotency key (own transaction; a replay answers from the stored result);
-2. reserve the stock in the catalog under the order id chosen at claim time;
-3. store the order as `pending` with a snapshot of each line (sku, name, unit price);
-4. confirm the reservation, then mark the order `confirmed` and store the answer for the
-   key in the same transaction.
-A failure after step 2 releases the reservation and removes the pending order
-(compensation). If the process dies between steps 2 and 3, the catalog's reservation TTL
-returns the stock. If it dies after step 3, the pending order stays behind, and once the
-catalog has confirmed, its stock is held for good (the TTL covers pending reservations
-only): the recovery task (`recovery.py`) resolves such orders. Either way the key's lease
-runs out, so a retry can take the key over unless recovery has answered it first.
+1. claim the idempotency key and store the order as `pending` with the lines asked for, in
+   one transaction (a replay answers from the stored result);
+2. one catalog call reserves and confirms the stock for the order id (idempotent on it);
+3. one transaction marks the order `confirmed` with the catalog's prices and stores the
+   answer for the key.
+If the catalog refuses (short stock, unknown product) or the call never left this process,
+nothing is held: the pending order is dropped and the key reopened, in one transaction. If
+the outcome is unknown (a timeout, a 5xx), the order stays pending and the key's lease is let
+go: a retry with the same key re-drives the same call for the same order id (the catalog
+answers with what it did and sells at most once), and the recovery task (`recovery.py`)
+does the same for orders nobody retries. If storing the catalog's answer fails, the stock is
+released and the order dropped (compensation).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ import logging
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import delete
+from sqlalchemy import delete, func, update
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from emporium.orders.catalog.client import CatalogClient
@@ -30,6 +32,7 @@ from emporium.orders.orders.exceptions import InsufficientStock
 from emporium.orders.orders.models import Order, OrderLine, OrderStatus
 from emporium.orders.orders.schemas import OrderCreate, OrderRead
 from emporium.servicekit import BadGateway, Conflict, DomainError, InvalidInput
+from emporium.servicekit.service_client import NotDelivered
 
 logger = logging.getLogger("emporium.orders.placement")
 
@@ -58,56 +61,97 @@ async def place_order(
     """Place the order, or replay the answer its idempotency key already has."""
     lines = [ReservationLine(product_id=i.product_id, quantity=i.quantity) for i in payload.items]
     request_hash = idempotency.fingerprint(sorted((str(x.product_id), x.quantity) for x in lines))
-    outcome = await idempotency.claim(
-        sessionmaker=sessionmaker,
-        user_id=user_id,
-        key=key,
-        request_hash=request_hash,
-        lease_seconds=lease_seconds,
-    )
-    if isinstance(outcome, Replay):
-        return Placed(outcome.status, outcome.body, outcome.order_id, replayed=True)
-    try:
-        body = await _run(sessionmaker, catalog, user_id, outcome, lines)
-        return Placed(CREATED, body, outcome.order_id, replayed=False)
-    except BaseException:
-        try:
-            await idempotency.give_up(sessionmaker=sessionmaker, claim=outcome)
-        except Exception:
-            logger.exception("could not reopen idempotency key after a failed order")
-        raise
+    async with sessionmaker() as session, session.begin():
+        outcome = await idempotency.claim(
+            session=session,
+            user_id=user_id,
+            key=key,
+            request_hash=request_hash,
+            lease_seconds=lease_seconds,
+        )
+        if isinstance(outcome, Replay):
+            return Placed(outcome.status, outcome.body, outcome.order_id, replayed=True)
+        await _store_pending(session, user_id, outcome.order_id, lines)
+    body = await _sell(sessionmaker, catalog, outcome, lines)
+    return Placed(CREATED, body, outcome.order_id, replayed=False)
 
 
-async def _run(
+async def _sell(
     sessionmaker: async_sessionmaker[AsyncSession],
     catalog: CatalogClient,
-    user_id: uuid.UUID,
     claim: Claim,
     lines: list[ReservationLine],
 ) -> str:
     try:
-        reservation = await catalog.reserve(claim.order_id, lines)
-    except Conflict as exc:
-        raise InsufficientStock(exc.extra) from exc
-    stored = False
-    try:
-        _check_reservation(reservation, lines)
-        await _store_pending(sessionmaker, user_id, claim.order_id, reservation)
-        stored = True
-        await catalog.confirm(reservation.id)
+        reservation = await catalog.sell(claim.order_id, lines)
+    except (Conflict, InvalidInput, NotDelivered) as exc:  # nothing is held
+        await _drop(sessionmaker, claim)
+        if isinstance(exc, Conflict) and exc.problem_slug == "insufficient-stock":
+            raise InsufficientStock(exc.extra) from exc
+        raise
+    except Exception:  # the catalog may have sold: a retry of the key re-drives the call
         async with sessionmaker() as session, session.begin():
-            return await confirm_order(session=session, claim=claim)
-    except BaseException as exc:
-        await _compensate(sessionmaker, catalog, claim.order_id, reservation.id, stored, exc)
+            await idempotency.let_go(session=session, claim=claim)
+        raise
+    try:
+        async with sessionmaker() as session, session.begin():
+            return await confirm_order(
+                session=session, claim=claim, lines=lines, reservation=reservation
+            )
+    except Exception as exc:
+        level = logging.INFO if isinstance(exc, DomainError) else logging.ERROR
+        logger.log(level, "order %s failed after the sale (%r); releasing", claim.order_id, exc)
+        try:
+            await catalog.release(reservation.id)
+        except Exception:
+            logger.exception(
+                "could not release reservation %s of order %s; recovery will resolve it",
+                reservation.id,
+                claim.order_id,
+            )
+            raise exc from None
+        await _drop(sessionmaker, claim)
         raise
 
 
-def _check_reservation(reservation: Reservation, lines: list[ReservationLine]) -> None:
-    wanted = {x.product_id: x.quantity for x in lines}
+async def _store_pending(
+    session: AsyncSession, user_id: uuid.UUID, order_id: uuid.UUID, lines: list[ReservationLine]
+) -> None:
+    # ON CONFLICT: a retry that took the key over re-drives an order stored by an earlier try.
+    await session.execute(
+        insert(Order)
+        .values(id=order_id, user_id=user_id, status=OrderStatus.PENDING.value)
+        .on_conflict_do_nothing(index_elements=[Order.id])
+    )
+    await session.execute(
+        insert(OrderLine)
+        .values(
+            [
+                {
+                    "order_id": order_id,
+                    "product_id": x.product_id,
+                    "position": i,
+                    "quantity": x.quantity,
+                }
+                for i, x in enumerate(lines)
+            ]
+        )
+        .on_conflict_do_nothing(index_elements=[OrderLine.order_id, OrderLine.product_id])
+    )
+
+
+async def _drop(sessionmaker: async_sessionmaker[AsyncSession], claim: Claim) -> None:
+    """No order came of this attempt: remove it and let a retry of the key start afresh."""
+    async with sessionmaker() as session, session.begin():
+        await session.execute(delete(Order).where(Order.id == claim.order_id))
+        await idempotency.reopen(session=session, claim=claim)
+
+
+def _check_sale(reservation: Reservation, wanted: dict[uuid.UUID, int]) -> None:
     got = {x.product_id: x.quantity for x in reservation.items}
-    if got != wanted or reservation.status != "pending":
+    if got != wanted or reservation.status != "confirmed":
         logger.error("catalog reservation %s does not match the order", reservation.id)
-        raise BadGateway("The catalog reserved something other than what was ordered.")
+        raise BadGateway("The catalog sold something other than what was ordered.")
     currencies = {x.currency for x in reservation.items}
     if len(currencies) > 1:
         raise InvalidInput(
@@ -117,68 +161,69 @@ def _check_reservation(reservation: Reservation, lines: list[ReservationLine]) -
         )
 
 
-async def _store_pending(
-    sessionmaker: async_sessionmaker[AsyncSession],
-    user_id: uuid.UUID,
-    order_id: uuid.UUID,
+async def confirm_order(
+    *,
+    session: AsyncSession,
+    claim: Claim,
+    lines: list[ReservationLine],
     reservation: Reservation,
-) -> None:
-    position = {x.product_id: i for i, x in enumerate(reservation.items)}
-    order = Order(
-        id=order_id,
-        user_id=user_id,
-        status=OrderStatus.PENDING.value,
-        total_cents=sum(x.unit_price_cents * x.quantity for x in reservation.items),
-        currency=reservation.items[0].currency,
-        reservation_id=reservation.id,
-        lines=[
-            OrderLine(
-                product_id=x.product_id,
-                position=position[x.product_id],
-                sku=x.sku,
-                name=x.name,
-                quantity=x.quantity,
-                unit_price_cents=x.unit_price_cents,
+) -> str:
+    """Mark the claim's pending order (`lines`, in order) confirmed at the catalog's prices
+    and store its 201 body for the key."""
+    _check_sale(reservation, {x.product_id: x.quantity for x in lines})
+    position = {x.product_id: i for i, x in enumerate(lines)}
+    items = sorted(reservation.items, key=lambda x: position[x.product_id])
+    total = sum(x.unit_price_cents * x.quantity for x in items)
+    order = (
+        await session.execute(
+            update(Order)
+            .where(Order.id == claim.order_id, Order.status == OrderStatus.PENDING.value)
+            .values(
+                status=OrderStatus.CONFIRMED.value,
+                total_cents=total,
+                currency=items[0].currency,
+                reservation_id=reservation.id,
+                updated_at=func.now(),
             )
-            for x in reservation.items
+            .returning(Order.user_id, Order.created_at, Order.updated_at)
+            .execution_options(synchronize_session=False)
+        )
+    ).one_or_none()
+    if order is None:  # resolved meanwhile by another request of the key (or recovery)
+        raise Conflict("The order was resolved meanwhile; retry this request.")
+    await session.execute(
+        update(OrderLine),
+        [
+            {
+                "order_id": claim.order_id,
+                "product_id": x.product_id,
+                "sku": x.sku,
+                "name": x.name,
+                "unit_price_cents": x.unit_price_cents,
+            }
+            for x in items
         ],
     )
-    async with sessionmaker() as session, session.begin():
-        session.add(order)
-
-
-async def confirm_order(*, session: AsyncSession, claim: Claim) -> str:
-    """Mark the claim's pending order confirmed and store its 201 body for the key."""
-    order = await session.get_one(Order, claim.order_id, with_for_update=True)
-    order.status = OrderStatus.CONFIRMED.value
-    await session.flush()
-    await session.refresh(order)
-    body = OrderRead.model_validate(order).model_dump_json()
+    body = OrderRead.model_validate(
+        {
+            "id": claim.order_id,
+            "user_id": order.user_id,
+            "status": OrderStatus.CONFIRMED,
+            "lines": [
+                {
+                    "product_id": x.product_id,
+                    "sku": x.sku,
+                    "name": x.name,
+                    "quantity": x.quantity,
+                    "unit_price_cents": x.unit_price_cents,
+                }
+                for x in items
+            ],
+            "total_cents": total,
+            "currency": items[0].currency,
+            "created_at": order.created_at,
+            "updated_at": order.updated_at,
+        }
+    ).model_dump_json()
     await idempotency.complete(session=session, claim=claim, status=CREATED, body=body)
     return body
-
-
-async def _compensate(
-    sessionmaker: async_sessionmaker[AsyncSession],
-    catalog: CatalogClient,
-    order_id: uuid.UUID,
-    reservation_id: uuid.UUID,
-    stored: bool,
-    cause: BaseException,
-) -> None:
-    level = logging.INFO if isinstance(cause, DomainError) else logging.ERROR
-    logger.log(level, "order %s failed after reserving (%r); releasing", order_id, cause)
-    try:
-        await catalog.release(reservation_id)
-    except Exception:
-        logger.exception(
-            "could not release reservation %s of order %s; the catalog's TTL will",
-            reservation_id,
-            order_id,
-        )
-    if stored:
-        try:
-            async with sessionmaker() as session, session.begin():
-                await session.execute(delete(Order).where(Order.id == order_id))
-        except Exception:
-            logger.exception("could not remove pending order %s", order_id)

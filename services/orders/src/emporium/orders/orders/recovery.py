@@ -1,19 +1,18 @@
-"""The lifespan-owned task that resolves orders a dead process left pending (replica-safe).
+"""The lifespan-owned task that resolves orders left pending (replica-safe).
 
-Placement stores an order as `pending` before it confirms the catalog reservation and
-marks it `confirmed` after. A process that dies in between leaves the row behind (reads
-hide pending orders) and, once the catalog has confirmed, stock held for good. Every
-interval, each order pending for longer than `pending_order_stale_seconds` is locked
-(`FOR UPDATE SKIP LOCKED`, so replicas share the work) with the key record of its attempt,
-and resolved:
+Placement stores an order as `pending` before its one catalog call and marks it
+`confirmed` after. An order stays pending when that call's outcome was unknown and nobody
+retried the key, or when a process died in between; reads hide pending orders, and the
+catalog may hold their stock. Every interval, each order pending for longer than
+`pending_order_stale_seconds` is locked (`FOR UPDATE SKIP LOCKED`, so replicas share the
+work) with the key record of its attempt, and resolved:
 
-- the key still waits on this attempt: the catalog is asked to confirm the reservation
-  (idempotent). Confirmed → the order is confirmed and the key stores its 201, so a retry
-  of the key replays this order. Released, expired or unknown → the order is dropped and
-  the key reopened, so a retry places the order afresh.
-- the key has moved on (a retry took it over, or the attempt already answered an error):
-  no client will ever be told of this order, so its reservation is released (confirmed
-  or not) and the order dropped.
+- the key still waits on this attempt: the same idempotent catalog call is re-driven (sell
+  the order's lines under its id). Sold → the order is confirmed and the key stores its 201,
+  so a retry of the key replays this order. Refused (short stock, released, expired) → the
+  order is dropped and the key reopened, so a retry places the order afresh.
+- the key has moved on (only rows an earlier version of placement left): no client will
+  ever be told of this order, so its reservation is released and the order dropped.
 """
 
 from __future__ import annotations
@@ -31,12 +30,13 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from emporium.orders.catalog.client import CatalogClient
+from emporium.orders.catalog.schemas import ReservationLine
 from emporium.orders.idempotency import service as idempotency
 from emporium.orders.idempotency.service import Claim
 from emporium.orders.orders.models import Order, OrderStatus
 from emporium.orders.orders.placement import confirm_order
 from emporium.orders.settings import OrdersSettings
-from emporium.servicekit import Conflict, NotFound, ServiceUnavailable
+from emporium.servicekit import Conflict, InvalidInput, NotFound, ServiceUnavailable
 from emporium.servicekit.background import periodic
 
 logger = logging.getLogger("emporium.orders.recovery")
@@ -97,23 +97,25 @@ async def _resolve(
         return Resolution.SKIPPED
     record = await idempotency.record_of_order(session=session, order_id=order.id)
     if record is None or record.state == "failed":  # the key moved on without this order
-        with contextlib.suppress(NotFound):
-            await catalog.release(order.reservation_id)
+        if order.reservation_id is not None:
+            with contextlib.suppress(NotFound):
+                await catalog.release(order.reservation_id)
         await _drop(session, order)
         logger.warning("dropped orphaned pending order %s and released its stock", order.id)
         return Resolution.DROPPED
     if record.state == "processing" and record.locked_until > datetime.now(UTC):
         return Resolution.SKIPPED  # its request still holds the key's lease
     claim = Claim(record_id=record.id, order_id=order.id)
+    lines = [ReservationLine(product_id=x.product_id, quantity=x.quantity) for x in order.lines]
     try:
-        await catalog.confirm(order.reservation_id)
-    except (Conflict, NotFound):  # released or expired (its stock is back), or unknown
+        reservation = await catalog.sell(order.id, lines)
+    except (Conflict, InvalidInput, NotFound):  # refused, released or expired: nothing held
         await _drop(session, order)
         await idempotency.reopen(session=session, claim=claim)
-        logger.warning("dropped pending order %s: its reservation is gone", order.id)
+        logger.warning("dropped pending order %s: the catalog did not sell it", order.id)
         return Resolution.DROPPED
-    await confirm_order(session=session, claim=claim)
-    logger.warning("confirmed pending order %s left by a dead request", order.id)
+    await confirm_order(session=session, claim=claim, lines=lines, reservation=reservation)
+    logger.warning("confirmed pending order %s left by an unfinished request", order.id)
     return Resolution.CONFIRMED
 
 

@@ -92,7 +92,10 @@ async def place_order(
     catalog: CatalogClientDep,
     settings: SettingsDep,
 ) -> Response:
-    """Reserve the stock, store the order and confirm it; a retried key replays the answer."""
+    """Buy the lines from the catalog at its prices; a retried key replays the answer.
+
+    After a `503` or `502` the order may have been placed: retry with the same key to learn.
+    """
     answer = await placement.place_order(
         sessionmaker=sessionmaker,
         catalog=catalog,

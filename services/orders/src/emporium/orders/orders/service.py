@@ -147,5 +147,6 @@ async def cancel_order(
     # Flushed first, row still locked: a failing write never follows a release, and a failing
     # release raises so the request's session rolls the status back (a retry releases again).
     cancelled = await _save(session, order, OrderStatus.CANCELLED)
+    assert order.reservation_id is not None  # every confirmed order has its reservation
     await catalog.release(order.reservation_id)
     return cancelled

@@ -122,7 +122,9 @@ def sync_detailed(
 ) -> Response[OrderRead | Problem | ValidationProblem]:
     """Place an order
 
-     Reserve the stock, store the order and confirm it; a retried key replays the answer.
+     Buy the lines from the catalog at its prices; a retried key replays the answer.
+
+    After a `503` or `502` the order may have been placed: retry with the same key to learn.
 
     Args:
         idempotency_key (None | str | Unset): Unique per order you mean to place; a retry with the
@@ -157,7 +159,9 @@ def sync(
 ) -> OrderRead | Problem | ValidationProblem | None:
     """Place an order
 
-     Reserve the stock, store the order and confirm it; a retried key replays the answer.
+     Buy the lines from the catalog at its prices; a retried key replays the answer.
+
+    After a `503` or `502` the order may have been placed: retry with the same key to learn.
 
     Args:
         idempotency_key (None | str | Unset): Unique per order you mean to place; a retry with the
@@ -187,7 +191,9 @@ async def asyncio_detailed(
 ) -> Response[OrderRead | Problem | ValidationProblem]:
     """Place an order
 
-     Reserve the stock, store the order and confirm it; a retried key replays the answer.
+     Buy the lines from the catalog at its prices; a retried key replays the answer.
+
+    After a `503` or `502` the order may have been placed: retry with the same key to learn.
 
     Args:
         idempotency_key (None | str | Unset): Unique per order you mean to place; a retry with the
@@ -220,7 +226,9 @@ async def asyncio(
 ) -> OrderRead | Problem | ValidationProblem | None:
     """Place an order
 
-     Reserve the stock, store the order and confirm it; a retried key replays the answer.
+     Buy the lines from the catalog at its prices; a retried key replays the answer.
+
+    After a `503` or `502` the order may have been placed: retry with the same key to learn.
 
     Args:
         idempotency_key (None | str | Unset): Unique per order you mean to place; a retry with the

@@ -126,7 +126,9 @@ def sync_detailed(
      Hold every line or none, in one transaction; idempotent on `order_id`.
 
     The reservation is `pending` until confirmed; after `CATALOG_RESERVATION_TTL` seconds
-    unconfirmed it expires and the stock returns. All lines must share one currency.
+    unconfirmed it expires and the stock returns. With `"confirm": true` it is confirmed in
+    the same transaction (one call sells the stock; repeating it is safe). All lines must
+    share one currency.
 
     Args:
         body (ReservationCreate): Hold stock for an order: every line or none (one line per
@@ -161,7 +163,9 @@ def sync(
      Hold every line or none, in one transaction; idempotent on `order_id`.
 
     The reservation is `pending` until confirmed; after `CATALOG_RESERVATION_TTL` seconds
-    unconfirmed it expires and the stock returns. All lines must share one currency.
+    unconfirmed it expires and the stock returns. With `"confirm": true` it is confirmed in
+    the same transaction (one call sells the stock; repeating it is safe). All lines must
+    share one currency.
 
     Args:
         body (ReservationCreate): Hold stock for an order: every line or none (one line per
@@ -191,7 +195,9 @@ async def asyncio_detailed(
      Hold every line or none, in one transaction; idempotent on `order_id`.
 
     The reservation is `pending` until confirmed; after `CATALOG_RESERVATION_TTL` seconds
-    unconfirmed it expires and the stock returns. All lines must share one currency.
+    unconfirmed it expires and the stock returns. With `"confirm": true` it is confirmed in
+    the same transaction (one call sells the stock; repeating it is safe). All lines must
+    share one currency.
 
     Args:
         body (ReservationCreate): Hold stock for an order: every line or none (one line per
@@ -224,7 +230,9 @@ async def asyncio(
      Hold every line or none, in one transaction; idempotent on `order_id`.
 
     The reservation is `pending` until confirmed; after `CATALOG_RESERVATION_TTL` seconds
-    unconfirmed it expires and the stock returns. All lines must share one currency.
+    unconfirmed it expires and the stock returns. With `"confirm": true` it is confirmed in
+    the same transaction (one call sells the stock; repeating it is safe). All lines must
+    share one currency.
 
     Args:
         body (ReservationCreate): Hold stock for an order: every line or none (one line per
