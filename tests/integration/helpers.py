@@ -13,12 +13,18 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-async def new_customer(gateway: httpx.AsyncClient) -> tuple[str, str]:
-    """Register a customer with a unique email, log in; returns (email, access token)."""
+async def new_customer(gateway: httpx.AsyncClient, admin_token: str) -> tuple[str, str]:
+    """A customer with a unique email, signed in; returns (email, access token).
+
+    The admin opens the account: registration is rationed per address, and the whole suite
+    comes from one address (journeys that test registration itself register).
+    """
     email = f"customer-{uuid.uuid4().hex[:12]}@example.com"
     password = f"pw-{uuid.uuid4().hex}"
     registered = await gateway.post(
-        "/auth/register", json={"email": email, "password": password, "full_name": "Test Customer"}
+        "/auth/users",
+        json={"email": email, "password": password, "full_name": "Test Customer"},
+        headers=bearer(admin_token),
     )
     assert registered.status_code == 201, registered.text
     token = await gateway.post(

@@ -30,7 +30,7 @@ def _key() -> dict[str, str]:
 async def test_customer_orders_two_products_then_cancels_and_stock_returns(
     gateway: httpx.AsyncClient, admin_token: str
 ) -> None:
-    _, token = await new_customer(gateway)
+    _, token = await new_customer(gateway, admin_token)
     lamp = await new_product(gateway, admin_token, stock=10, price_cents=4500)
     bulb = await new_product(gateway, admin_token, stock=20, price_cents=350)
 
@@ -59,7 +59,7 @@ async def test_customer_orders_two_products_then_cancels_and_stock_returns(
 async def test_replayed_idempotency_key_creates_one_order_and_reserves_once(
     gateway: httpx.AsyncClient, admin_token: str
 ) -> None:
-    _, token = await new_customer(gateway)
+    _, token = await new_customer(gateway, admin_token)
     product = await new_product(gateway, admin_token, stock=10)
     headers = {**bearer(token), **_key()}
 
@@ -79,7 +79,7 @@ async def test_thirty_concurrent_orders_for_stock_five_confirm_exactly_five(
     gateway: httpx.AsyncClient, admin_token: str
 ) -> None:
     product = await new_product(gateway, admin_token, stock=5)
-    customers = [await new_customer(gateway) for _ in range(3)]
+    customers = [await new_customer(gateway, admin_token) for _ in range(3)]
 
     responses = await asyncio.gather(
         *(
@@ -102,8 +102,8 @@ async def test_thirty_concurrent_orders_for_stock_five_confirm_exactly_five(
 async def test_customer_b_gets_404_on_customer_a_order(
     gateway: httpx.AsyncClient, admin_token: str
 ) -> None:
-    _, alice = await new_customer(gateway)
-    _, bob = await new_customer(gateway)
+    _, alice = await new_customer(gateway, admin_token)
+    _, bob = await new_customer(gateway, admin_token)
     product = await new_product(gateway, admin_token, stock=3)
     placed = await gateway.post(
         "/orders", json=_order((product, 1)), headers={**bearer(alice), **_key()}
@@ -122,7 +122,7 @@ async def test_customer_b_gets_404_on_customer_a_order(
 async def test_request_id_travels_from_orders_to_the_catalog(
     system: System, gateway: httpx.AsyncClient, admin_token: str
 ) -> None:
-    _, token = await new_customer(gateway)
+    _, token = await new_customer(gateway, admin_token)
     product = await new_product(gateway, admin_token, stock=3)
     request_id = f"it-orders-{uuid.uuid4().hex}"
     headers = {**bearer(token), **_key(), "X-Request-ID": request_id}
@@ -139,7 +139,7 @@ async def test_catalog_down_means_fast_503_and_no_order_row(
 ) -> None:
     if not system.is_local:
         pytest.skip("stops a service and reads its database: needs a system booted by the suite")
-    _, token = await new_customer(gateway)
+    _, token = await new_customer(gateway, admin_token)
     product = await new_product(gateway, admin_token, stock=3)
     headers = {**bearer(token), **_key()}
     user_id = jwt.get_unverified_claims(token)["sub"]

@@ -40,7 +40,7 @@ async def account_id(gateway: httpx.AsyncClient, token: str) -> str:
 async def test_a_deactivated_customer_can_no_longer_order(
     gateway: httpx.AsyncClient, admin_token: str
 ) -> None:
-    _, token = await new_customer(gateway)
+    _, token = await new_customer(gateway, admin_token)
     user_id = await account_id(gateway, token)
     assert (await gateway.get("/orders", headers=bearer(token))).status_code == 200
 
@@ -72,16 +72,12 @@ async def test_demoted_staff_can_no_longer_restock(
     gateway: httpx.AsyncClient, admin_token: str
 ) -> None:
     email, password = f"staff-{uuid.uuid4().hex[:12]}@example.com", f"pw-{uuid.uuid4().hex}"
-    registered = await gateway.post(
-        "/auth/register", json={"email": email, "password": password, "full_name": "Staff"}
-    )
-    assert registered.status_code == 201, registered.text
-    promoted = await gateway.patch(
-        f"/auth/users/{registered.json()['id']}",
-        json={"roles": ["staff"]},
+    created = await gateway.post(
+        "/auth/users",
+        json={"email": email, "password": password, "full_name": "Staff", "roles": ["staff"]},
         headers=bearer(admin_token),
     )
-    assert promoted.status_code == 200, promoted.text
+    assert created.status_code == 201, created.text
     staff_token = await sign_in(gateway, email, password)
     product = await new_product(gateway, admin_token, stock=1)
 
@@ -95,7 +91,7 @@ async def test_demoted_staff_can_no_longer_restock(
     assert (await restock()).status_code == 200
 
     demoted = await gateway.patch(
-        f"/auth/users/{registered.json()['id']}",
+        f"/auth/users/{created.json()['id']}",
         json={"roles": ["customer"]},
         headers=bearer(admin_token),
     )
@@ -104,9 +100,9 @@ async def test_demoted_staff_can_no_longer_restock(
 
 
 async def test_a_revoked_access_token_stops_working_everywhere(
-    gateway: httpx.AsyncClient,
+    gateway: httpx.AsyncClient, admin_token: str
 ) -> None:
-    _, token = await new_customer(gateway)
+    _, token = await new_customer(gateway, admin_token)
     assert (await gateway.get("/orders", headers=bearer(token))).status_code == 200
 
     revoked = await gateway.post("/auth/revoke", data={"token": token})

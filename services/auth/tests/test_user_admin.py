@@ -152,3 +152,32 @@ async def test_admin_cannot_lock_themselves_out(
     )
     assert deactivate.status_code == 409
     assert (await client.get("/auth/me", headers=admin_tokens.bearer)).json()["roles"] == ["admin"]
+
+
+async def test_an_admin_opens_an_account_with_roles_that_can_sign_in(
+    client: httpx.AsyncClient,
+    admin_tokens: Any,
+    customer_tokens: Any,
+    new_email: Callable[[str], str],
+    login: Callable[..., Awaitable[Any]],
+) -> None:
+    body = {"email": new_email("staff"), "password": "a-long-password", "full_name": "Sam Staff"}
+    refused = await client.post(
+        "/auth/users", json={**body, "roles": ["staff"]}, headers=customer_tokens.bearer
+    )
+    assert refused.status_code == 403
+
+    created = await client.post(
+        "/auth/users", json={**body, "roles": ["staff"]}, headers=admin_tokens.bearer
+    )
+    assert created.status_code == 201, created.text
+    assert created.json()["roles"] == ["staff"]
+    tokens = await login(body["email"], body["password"])
+    assert "catalog:write" in tokens.scope.split()
+
+    again = await client.post("/auth/users", json=body, headers=admin_tokens.bearer)
+    assert again.status_code == 409
+    unknown = await client.post(
+        "/auth/users", json={**body, "roles": ["wizard"]}, headers=admin_tokens.bearer
+    )
+    assert unknown.status_code == 422

@@ -34,6 +34,8 @@ from .server_metadata import ServerMetadata
 from .token_form import TokenForm
 from .token_response import TokenResponse
 from .user_create import UserCreate
+from .user_create_by_admin import UserCreateByAdmin
+from .user_create_by_admin_roles_item import UserCreateByAdminRolesItem
 from .user_page import UserPage
 from .user_read import UserRead
 from .user_update import UserUpdate
@@ -75,6 +77,8 @@ __all__ = (
     "TokenForm",
     "TokenResponse",
     "UserCreate",
+    "UserCreateByAdmin",
+    "UserCreateByAdminRolesItem",
     "UserPage",
     "UserRead",
     "UserUpdate",

@@ -10,7 +10,7 @@ from emporium.auth.dependencies import NoStore, PasswordsDep
 from emporium.auth.users import service
 from emporium.auth.users.dependencies import AdminDep, RegistrationDep, UserDep
 from emporium.auth.users.roles import ADMIN_SCOPE
-from emporium.auth.users.schemas import UserPage, UserRead, UserUpdate
+from emporium.auth.users.schemas import UserCreateByAdmin, UserPage, UserRead, UserUpdate
 from emporium.servicekit import (
     PrincipalDep,
     SessionDep,
@@ -76,6 +76,30 @@ async def list_users(
     """Accounts, newest first, one page at a time."""
     rows, next_cursor = await service.list_users(session=session, limit=limit, cursor=cursor)
     return UserPage(items=[UserRead.model_validate(r) for r in rows], next_cursor=next_cursor)
+
+
+@admin_router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="Create an account",
+    responses={
+        201: {
+            "links": id_links(
+                "user_id",
+                "auth-users-read-user",
+                "auth-users-update-user",
+                "auth-users-deactivate-user",
+            )
+        },
+        **problem_responses(409, s409="An account with this email exists."),
+    },
+)
+async def create_user(
+    data: UserCreateByAdmin, session: SessionDep, passwords: PasswordsDep
+) -> UserRead:
+    """Open an account with the given roles (staff, say, or customers for a test run)."""
+    user = await service.create_account(data, data.roles, session=session, passwords=passwords)
+    return UserRead.model_validate(user)
 
 
 @admin_router.get("/{user_id}", summary="Read an account", responses=problem_responses(404))

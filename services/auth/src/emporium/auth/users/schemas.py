@@ -38,6 +38,12 @@ class UserCreate(BaseModel):
     full_name: FullName
 
 
+class UserCreateByAdmin(UserCreate):
+    """An account an administrator opens, with its roles."""
+
+    roles: list[Role] = Field(default=["customer"], min_length=1)
+
+
 class UserUpdate(BaseModel):
     """Changes an administrator may make to an account; absent fields stay as they are."""
 

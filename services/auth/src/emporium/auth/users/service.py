@@ -33,6 +33,13 @@ def normalise_email(email: str) -> str:
 
 async def register(data: UserCreate, *, session: AsyncSession, passwords: PasswordHasher) -> User:
     """Create a customer account; a taken email is a Conflict."""
+    return await create_account(data, ["customer"], session=session, passwords=passwords)
+
+
+async def create_account(
+    data: UserCreate, roles: Sequence[str], *, session: AsyncSession, passwords: PasswordHasher
+) -> User:
+    """Create an account with `roles`; a taken email is a Conflict."""
     email = normalise_email(data.email)
     if await get_by_email(email, session=session) is not None:
         raise Conflict(f"An account with the email {email} already exists.")
@@ -40,14 +47,14 @@ async def register(data: UserCreate, *, session: AsyncSession, passwords: Passwo
         email=email,
         full_name=data.full_name,
         password_hash=await passwords.hash(data.password),
-        roles=["customer"],
+        roles=sorted(set(roles)),
     )
     session.add(user)
     try:
         await session.flush()
     except IntegrityError as exc:  # a concurrent registration won the race
         raise Conflict(f"An account with the email {email} already exists.") from exc
-    logger.info("registered account %s", user.id)
+    logger.info("created account %s with roles %s", user.id, user.roles)
     return user
 
 
