@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 
-from emporium.devstack import Stack, StackConfig
-from emporium.devstack.components import COMPONENTS
-from emporium.devstack.ports import free_port
 from emporium.devstack.stack import DEMO_ADMIN
-from emporium.servicekit.testing import embedded_postgres_folder
-from tests.system import System
+from tests.system import System, booted_system
 
 
 @pytest.fixture(scope="session")
@@ -28,30 +23,11 @@ async def system(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Syst
     if base_url:
         yield System(base_url, None, admin)
         return
-    with embedded_postgres_folder() as postgres_folder:
-        config = StackConfig(
-            data_dir=tmp_path_factory.mktemp("stack"),
-            postgres_dir=postgres_folder,
-            ports={c.name: free_port() for c in COMPONENTS},
-            database_server_url=os.environ.get("EMPORIUM_TEST_DATABASE_URL")
-            or os.environ.get("DATABASE_URL"),
-            database_prefix=f"it_{uuid.uuid4().hex[:8]}_",
-            seed_demo_data=True,
-            admin=admin,
-            extra_env={
-                "CATALOG_RESERVATION_TTL": "60",
-                "ORDERS_CATALOG_TIMEOUT_SECONDS": "3",
-                # Every test customer registers from this one address; auth's own tests
-                # prove the per-address registration ration.
-                "AUTH_REGISTRATIONS_FREE_PER_ADDRESS": "1000",
-            },
-        )
-        stack = Stack(config, report=lambda message: None)
-        try:
-            await stack.start()
-            yield System(config.public_url.replace("localhost", config.host), stack, admin)
-        finally:
-            await stack.stop()
+    extra_env = {"CATALOG_RESERVATION_TTL": "60", "ORDERS_CATALOG_TIMEOUT_SECONDS": "3"}
+    async with booted_system(
+        tmp_path_factory.mktemp("stack"), prefix="it", admin=admin, extra_env=extra_env
+    ) as system:
+        yield system
 
 
 @pytest.fixture

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import uuid
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
 
-from emporium.devstack import Stack
+from emporium.devstack import Stack, StackConfig
+from emporium.devstack.components import COMPONENTS
+from emporium.devstack.ports import free_port
+from emporium.servicekit.testing import embedded_postgres_folder
 
 
 class System:
@@ -50,3 +57,28 @@ class System:
     async def start_service(self, name: str) -> None:
         """Start one stopped part again and wait until it is ready (local only)."""
         await self._local().start_service(name)
+
+
+@asynccontextmanager
+async def booted_system(
+    data_dir: Path, *, prefix: str, admin: tuple[str, str], extra_env: Mapping[str, str]
+) -> AsyncIterator[System]:
+    """The whole system, booted like `make run` on free ports with databases of its own."""
+    with embedded_postgres_folder() as postgres_folder:
+        config = StackConfig(
+            data_dir=data_dir,
+            postgres_dir=postgres_folder,
+            ports={c.name: free_port() for c in COMPONENTS},
+            database_server_url=os.environ.get("EMPORIUM_TEST_DATABASE_URL")
+            or os.environ.get("DATABASE_URL"),
+            database_prefix=f"{prefix}_{uuid.uuid4().hex[:8]}_",
+            seed_demo_data=True,
+            admin=admin,
+            extra_env=dict(extra_env),
+        )
+        stack = Stack(config, report=lambda message: None)
+        try:
+            await stack.start()
+            yield System(config.url("gateway"), stack, admin)
+        finally:
+            await stack.stop()

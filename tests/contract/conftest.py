@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import AsyncIterator
 
 import pytest
 
-from emporium.devstack import Stack, StackConfig
-from emporium.devstack.components import COMPONENTS
-from emporium.devstack.ports import free_port
-from emporium.servicekit.testing import embedded_postgres_folder
-from tests.system import System
+from emporium.devstack.stack import DEMO_ADMIN
+from tests.system import System, booted_system
 
 # The fuzzer sends thousands of requests a minute from one address with one token, where the
 # gateway's defaults (50/s, and 1/s for the token endpoint) would answer most of them 429 and
@@ -38,20 +34,10 @@ async def fuzzed_system(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterat
             "the fuzzer needs a system of its own with raised rate limits; it does not write "
             "into the deployment at EMPORIUM_BASE_URL"
         )
-    with embedded_postgres_folder() as postgres_folder:
-        config = StackConfig(
-            data_dir=tmp_path_factory.mktemp("fuzzed-stack"),
-            postgres_dir=postgres_folder,
-            ports={c.name: free_port() for c in COMPONENTS},
-            database_server_url=os.environ.get("EMPORIUM_TEST_DATABASE_URL")
-            or os.environ.get("DATABASE_URL"),
-            database_prefix=f"fz_{uuid.uuid4().hex[:8]}_",
-            seed_demo_data=True,
-            extra_env={"ORDERS_CATALOG_TIMEOUT_SECONDS": "3", **RAISED_LIMITS},
-        )
-        stack = Stack(config, report=lambda message: None)
-        try:
-            await stack.start()
-            yield System(config.url("gateway"), stack, config.admin)
-        finally:
-            await stack.stop()
+    async with booted_system(
+        tmp_path_factory.mktemp("fuzzed-stack"),
+        prefix="fz",
+        admin=DEMO_ADMIN,
+        extra_env={"ORDERS_CATALOG_TIMEOUT_SECONDS": "3", **RAISED_LIMITS},
+    ) as system:
+        yield system

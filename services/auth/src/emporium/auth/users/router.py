@@ -20,6 +20,10 @@ from emporium.servicekit import (
 )
 
 router = APIRouter(prefix="/auth", tags=["users"], dependencies=[NoStore])
+# From a new account to what an administrator can do with it next (OpenAPI links).
+ACCOUNT_LINKS = id_links(
+    "user_id", "auth-users-read-user", "auth-users-update-user", "auth-users-deactivate-user"
+)
 admin_router = APIRouter(
     prefix="/auth/users", tags=["users"], dependencies=[require_scopes(ADMIN_SCOPE), NoStore]
 )
@@ -30,14 +34,7 @@ admin_router = APIRouter(
     status_code=status.HTTP_201_CREATED,
     summary="Register",
     responses={
-        201: {
-            "links": id_links(
-                "user_id",
-                "auth-users-read-user",
-                "auth-users-update-user",
-                "auth-users-deactivate-user",
-            )
-        },
+        201: {"links": ACCOUNT_LINKS},
         **problem_responses(
             409,
             429,
@@ -83,14 +80,7 @@ async def list_users(
     status_code=status.HTTP_201_CREATED,
     summary="Create an account",
     responses={
-        201: {
-            "links": id_links(
-                "user_id",
-                "auth-users-read-user",
-                "auth-users-update-user",
-                "auth-users-deactivate-user",
-            )
-        },
+        201: {"links": ACCOUNT_LINKS},
         **problem_responses(409, s409="An account with this email exists."),
     },
 )
