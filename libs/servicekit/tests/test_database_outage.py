@@ -27,9 +27,16 @@ def _error_response(sqlstate: str, message: str) -> bytes:
     return b"E" + struct.pack("!i", len(body) + 4) + body
 
 
-@pytest.fixture
-async def starting_up_server() -> AsyncIterator[int]:
-    """A server that answers every connection as PostgreSQL does while it starts (57P03)."""
+REFUSALS = {
+    "starting-up": ("57P03", "the database system is starting up"),
+    "too-many-clients": ("53300", "sorry, too many clients already"),
+}
+
+
+@pytest.fixture(params=sorted(REFUSALS))
+async def refusing_server(request: pytest.FixtureRequest) -> AsyncIterator[int]:
+    """A server that refuses every connection as PostgreSQL does while starting or when full."""
+    sqlstate, message = REFUSALS[request.param]
 
     async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         length, code = struct.unpack("!ii", await reader.readexactly(8))
@@ -37,7 +44,7 @@ async def starting_up_server() -> AsyncIterator[int]:
             writer.write(b"N")
             length, _ = struct.unpack("!ii", await reader.readexactly(8))
         await reader.readexactly(length - 8)
-        writer.write(_error_response("57P03", "the database system is starting up"))
+        writer.write(_error_response(sqlstate, message))
         await writer.drain()
         writer.close()
 
@@ -64,6 +71,8 @@ async def test_a_database_host_name_that_does_not_resolve_is_a_503_problem() -> 
     _assert_retry_later(await _get_note("postgresql://postgres@postgres.invalid:5432/db"))
 
 
-async def test_a_database_that_is_starting_up_is_a_503_problem(starting_up_server: int) -> None:
-    url = f"postgresql://postgres@127.0.0.1:{starting_up_server}/db"
+async def test_a_database_that_refuses_connections_for_now_is_a_503_problem(
+    refusing_server: int,
+) -> None:
+    url = f"postgresql://postgres@127.0.0.1:{refusing_server}/db"
     _assert_retry_later(await _get_note(url))

@@ -163,8 +163,10 @@ async def _database_unavailable(request: Request, exc: Exception) -> ProblemResp
 # SQLSTATEs of a statement cut off by a server-side limit: statement_timeout, lock_timeout.
 _TIMED_OUT_SQLSTATES = frozenset({"57014", "55P03"})
 # SQLSTATEs of a server that cannot serve us now: shutting down (57P01), after a crash
-# (57P02), starting up (57P03); and class 08, connection exceptions.
+# (57P02), starting up (57P03); class 08, connection exceptions; and class 53, out of
+# resources (53300: too many clients already).
 _UNAVAILABLE_SQLSTATES = frozenset({"57P01", "57P02", "57P03"})
+_UNAVAILABLE_CLASSES = ("08", "53")
 
 
 async def _dependency_timeout(request: Request, exc: Exception) -> ProblemResponse:
@@ -201,7 +203,7 @@ async def _dbapi_error(request: Request, exc: Exception) -> ProblemResponse:
         return await _database_unavailable(request, exc)
     driver_error = getattr(exc.orig, "__cause__", None) or exc.orig
     sqlstate = str(getattr(driver_error, "sqlstate", None) or "")
-    if sqlstate in _UNAVAILABLE_SQLSTATES or sqlstate.startswith("08"):
+    if sqlstate in _UNAVAILABLE_SQLSTATES or sqlstate.startswith(_UNAVAILABLE_CLASSES):
         return await _database_unavailable(request, exc)
     if sqlstate in _TIMED_OUT_SQLSTATES:
         return await _dependency_timeout(request, exc)
