@@ -18,6 +18,9 @@ from .servers import TESTS_DIR, ServerProcess, free_port, uvicorn_command
 StartGateway = Callable[..., Awaitable[ServerProcess]]
 
 
+METRICS_TOKEN = "scraper-secret-for-tests"
+
+
 @pytest.fixture(scope="session")
 def log_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Where the processes of this session write their logs."""
@@ -76,6 +79,7 @@ async def start_gateway(log_dir: Path, echo: ServerProcess) -> AsyncIterator[Sta
                 for knob in ("PER_SECOND", "BURST")
             },
             "GATEWAY_OPENAPI_RETRY_SECONDS": "0.5",
+            "GATEWAY_METRICS_TOKEN": METRICS_TOKEN,
         }
         values.update({k.upper(): str(v) for k, v in env.items()})
         command = uvicorn_command("emporium.gateway.main:create_app", port, factory=True)

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
+from .conftest import METRICS_TOKEN, StartGateway
 from .servers import ServerProcess
 
 pytestmark = pytest.mark.slow
@@ -205,8 +206,31 @@ async def test_prefix_matches_whole_segments_only(client: httpx.AsyncClient) -> 
 
 async def test_gateway_metrics_count_proxied_requests(client: httpx.AsyncClient) -> None:
     await client.get("/catalog/products")
-    metrics = (await client.get("/metrics")).text
+    scraper = {"Authorization": f"Bearer {METRICS_TOKEN}"}
+    metrics = (await client.get("/metrics", headers=scraper)).text
     assert re.search(r'http_requests_total\{[^}]*route="/catalog/\*\*"[^}]*\} \d', metrics)
+
+
+@pytest.mark.parametrize("authorization", [None, "Bearer wrong", f"Basic {METRICS_TOKEN}"])
+async def test_the_edges_metrics_are_for_its_scraper_only(
+    client: httpx.AsyncClient, authorization: str | None
+) -> None:
+    headers = {"Authorization": authorization} if authorization else {}
+    response = await client.get("/metrics", headers=headers)
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "http_requests_total" not in response.text
+
+
+async def test_without_a_scrape_token_the_edge_serves_no_metrics(
+    start_gateway: StartGateway,
+) -> None:
+    # An empty token is no token at all.
+    gateway = await start_gateway("gateway-no-scraper", GATEWAY_METRICS_TOKEN="")
+    async with httpx.AsyncClient(base_url=gateway.url) as client:
+        for headers in ({}, {"Authorization": f"Bearer {METRICS_TOKEN}"}):
+            response = await client.get("/metrics", headers=headers)
+            assert response.status_code == 404
 
 
 async def test_upstream_gets_the_clients_headers_plus_only_the_gateways_own(

@@ -28,3 +28,9 @@ async def test_a_trailing_slash_never_redirects_to_an_internal_host(
     response = await gateway.get(path, headers={"Host": "evil.example"})
     assert response.status_code == 404
     assert "location" not in response.headers
+
+
+async def test_the_edges_metrics_are_not_public(gateway: httpx.AsyncClient) -> None:
+    response = await gateway.get("/metrics")
+    assert response.status_code == 404
+    assert "http_requests_total" not in response.text

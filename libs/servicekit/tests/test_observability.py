@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 from fastapi import APIRouter, FastAPI
+from pydantic import SecretStr
 
 from emporium.servicekit import create_app
 from emporium.servicekit.logs import configure_logging
@@ -125,3 +126,27 @@ def test_outgoing_calls_are_not_logged_one_line_each() -> None:
     configure_logging("test-service", json_lines=True)
     assert not logging.getLogger("httpx").isEnabledFor(logging.INFO)
     assert logging.getLogger("emporium.access").isEnabledFor(logging.INFO)
+
+
+async def test_metrics_with_a_scrape_token_answer_only_that_scraper(
+    demo_database_url: str,
+) -> None:
+    settings = DemoSettings(
+        database_url=demo_database_url, log_json=False, metrics_token=SecretStr("s3cret")
+    )
+    async with app_client(create_app(settings)) as client:
+        assert (await client.get("/metrics")).status_code == 404
+        wrong = await client.get("/metrics", headers={"Authorization": "Bearer nope"})
+        assert wrong.status_code == 404
+        right = await client.get("/metrics", headers={"Authorization": "Bearer s3cret"})
+        assert right.status_code == 200
+        assert "http_requests_total" in right.text
+
+
+async def test_metrics_off_the_public_edge_without_a_token(demo_database_url: str) -> None:
+    settings = DemoSettings(database_url=demo_database_url, log_json=False, metrics_public=False)
+    async with app_client(create_app(settings)) as client:
+        assert (await client.get("/metrics")).status_code == 404
+    open_settings = DemoSettings(database_url=demo_database_url, log_json=False)
+    async with app_client(create_app(open_settings)) as client:
+        assert (await client.get("/metrics")).status_code == 200

@@ -54,6 +54,8 @@ class GatewaySettings(ServiceSettings):
     uses_database: ClassVar[bool] = False
 
     upstreams: tuple[Upstream, ...] = DEFAULT_UPSTREAMS
+    # The edge is public: its /metrics is for scrapers with GATEWAY_METRICS_TOKEN only.
+    metrics_public: bool = False
 
     # Proxy
     connect_timeout_seconds: float = 2.0

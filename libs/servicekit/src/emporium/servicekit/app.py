@@ -140,7 +140,10 @@ def create_app(
     install_problem_handlers(app)
     app.state.readiness = readiness = Readiness(checks, ttl=settings.readiness_cache_seconds)
     app.include_router(health_router(readiness))
-    app.add_api_route("/metrics", metrics.endpoint, include_in_schema=False)
+    # An empty token is no token: "Bearer " must never read the metrics.
+    token = settings.metrics_token.get_secret_value() if settings.metrics_token else None
+    scrape = metrics.scraper_endpoint(token=token or None, public=settings.metrics_public)
+    app.add_api_route("/metrics", scrape, include_in_schema=False)
     for router in routers:
         app.include_router(router)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hmac
+from collections.abc import Awaitable, Callable
+
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -11,6 +14,8 @@ from prometheus_client import (
 )
 from starlette.requests import Request
 from starlette.responses import Response
+
+from emporium.servicekit.problems import problem_response
 
 _BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
@@ -51,3 +56,24 @@ class Metrics:
     async def endpoint(self, request: Request) -> Response:
         """Serve the registry in the Prometheus text format."""
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
+
+    def scraper_endpoint(
+        self, *, token: str | None, public: bool
+    ) -> Callable[[Request], Awaitable[Response]]:
+        """`endpoint` for authorised scrapers only: a 404 problem for anyone else.
+
+        With `token`, only `Authorization: Bearer <token>` may read; without, anyone may when
+        `public`, and no one when not (the public edge, whose traffic is nobody's business).
+        """
+        expected = f"Bearer {token}".encode() if token is not None else None
+
+        async def guarded(request: Request) -> Response:
+            given = request.headers.get("authorization", "").encode("latin-1", "replace")
+            allowed = hmac.compare_digest(given, expected) if expected is not None else public
+            if not allowed:
+                return problem_response(
+                    404, slug="not-found", detail="Not found.", instance=request.url.path
+                )
+            return await self.endpoint(request)
+
+        return guarded

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import ClassVar, Literal
 from urllib.parse import urljoin
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Environment = Literal["development", "test", "production"]
@@ -58,6 +58,10 @@ class ServiceSettings(BaseSettings):
     revocations_refresh_seconds: float = Field(default=3.0, gt=0)
 
     readiness_cache_seconds: float = Field(default=1.0, ge=0)
+    # `/metrics` for scrapers only: with a token, only `Authorization: Bearer <token>` reads it;
+    # without one it is open, unless the part is on the public edge (`metrics_public=False`).
+    metrics_token: SecretStr | None = None
+    metrics_public: bool = True
 
     http_connect_timeout_seconds: float = 2.0
     http_read_timeout_seconds: float = 5.0
