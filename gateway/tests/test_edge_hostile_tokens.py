@@ -34,3 +34,5 @@ async def test_a_hostile_key_id_is_a_401_problem_with_a_valid_challenge(
     assert challenge.isascii()
     assert "x-evil" not in response.headers
     assert response.json()["request_id"] == rid
+    assert response.headers["x-content-type-options"] == "nosniff"  # the edge's own answer
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]

@@ -25,6 +25,7 @@ from emporium.gateway.readiness import upstream_checks
 from emporium.gateway.settings import GatewaySettings, get_settings
 from emporium.servicekit import KeyProvider
 from emporium.servicekit import create_app as create_service_app
+from emporium.servicekit.security_headers import SecurityHeadersMiddleware
 
 logger = logging.getLogger("emporium.gateway")
 
@@ -117,7 +118,9 @@ def create_app(
     )
     runtime_box.append(runtime)
     app.state.runtime = runtime
-    edge: ASGIApp = EdgeApp(app, runtime)
+    # Answers the edge makes itself (401, 429, 502…) get the API headers too; the gateway's
+    # pages and proxied answers already carry their own, which this keeps.
+    edge: ASGIApp = SecurityHeadersMiddleware(EdgeApp(app, runtime))
     if settings.cors_origins:
         edge = CORSMiddleware(
             edge,
