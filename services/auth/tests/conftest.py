@@ -122,8 +122,18 @@ def register(client: httpx.AsyncClient) -> Callable[..., Awaitable[Account]]:
             "/auth/register",
             json={"email": email, "password": password, "full_name": "Test Person"},
         )
-        assert response.status_code == 201, response.text
-        return Account(response.json()["id"], response.json()["email"], password)
+        assert response.status_code == 202, response.text
+        # The answer names no account: sign in to learn its id.
+        email = response.json()["email"]
+        token = await client.post(
+            "/auth/token", data={"grant_type": "password", "username": email, "password": password}
+        )
+        assert token.status_code == 200, token.text
+        me = await client.get(
+            "/auth/me", headers={"Authorization": f"Bearer {token.json()['access_token']}"}
+        )
+        assert me.status_code == 200, me.text
+        return Account(me.json()["id"], email, password)
 
     return _register
 

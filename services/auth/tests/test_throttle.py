@@ -165,7 +165,7 @@ async def test_registrations_from_one_address_are_rationed(
         created = await strict_client.post(
             "/auth/register", json=registration(new_email("ration")), headers=here
         )
-        assert created.status_code == 201, created.text
+        assert created.status_code == 202, created.text
 
     refused = await strict_client.post(
         "/auth/register", json=registration(new_email("ration")), headers=here
@@ -178,7 +178,7 @@ async def test_registrations_from_one_address_are_rationed(
     elsewhere = await strict_client.post(
         "/auth/register", json=registration(new_email("ration")), headers=address()
     )
-    assert elsewhere.status_code == 201
+    assert elsewhere.status_code == 202
 
 
 async def test_concurrent_registrations_never_all_pass_the_ration(
@@ -194,7 +194,7 @@ async def test_concurrent_registrations_never_all_pass_the_ration(
         )
     )
     statuses = sorted(a.status_code for a in answers)
-    assert statuses == [201, 201] + [429] * 6
+    assert statuses == [202, 202] + [429] * 6
 
 
 async def test_an_invalid_registration_does_not_use_up_the_ration(
@@ -209,4 +209,4 @@ async def test_an_invalid_registration_does_not_use_up_the_ration(
     created = await strict_client.post(
         "/auth/register", json=registration(new_email("ration")), headers=here
     )
-    assert created.status_code == 201
+    assert created.status_code == 202

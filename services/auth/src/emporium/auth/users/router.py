@@ -10,7 +10,13 @@ from emporium.auth.dependencies import NoStore, PasswordsDep
 from emporium.auth.users import service
 from emporium.auth.users.dependencies import AdminDep, RegistrationDep, UserDep
 from emporium.auth.users.roles import ADMIN_SCOPE
-from emporium.auth.users.schemas import UserCreateByAdmin, UserPage, UserRead, UserUpdate
+from emporium.auth.users.schemas import (
+    RegistrationAccepted,
+    UserCreateByAdmin,
+    UserPage,
+    UserRead,
+    UserUpdate,
+)
 from emporium.servicekit import (
     PrincipalDep,
     SessionDep,
@@ -29,24 +35,31 @@ admin_router = APIRouter(
 )
 
 
+REGISTRATION_ACCEPTED = (
+    "Registration accepted. If the email had no account, it has one now: sign in with the "
+    "password grant at POST /auth/token. If it had one, its owner is told."
+)
+
+
 @router.post(
     "/register",
-    status_code=status.HTTP_201_CREATED,
+    status_code=status.HTTP_202_ACCEPTED,
     summary="Register",
-    responses={
-        201: {"links": ACCOUNT_LINKS},
-        **problem_responses(
-            409,
-            429,
-            s409="An account with this email exists.",
-            s429="Too many registrations from this address; retry after `Retry-After` seconds.",
-        ),
-    },
+    responses=problem_responses(
+        429, s429="Too many registrations from this address; retry after `Retry-After` seconds."
+    ),
 )
-async def register(data: RegistrationDep, session: SessionDep, passwords: PasswordsDep) -> UserRead:
-    """Create a customer account (the email must not be taken; a few per address at a time)."""
-    user = await service.register(data, session=session, passwords=passwords)
-    return UserRead.model_validate(user)
+async def register(
+    data: RegistrationDep, session: SessionDep, passwords: PasswordsDep
+) -> RegistrationAccepted:
+    """Open a customer account for a new email (a few per address at a time).
+
+    The answer is the same `202` whether or not the email already had an account, and takes
+    as long, so it tells no one which emails exist; for a taken email nothing changes and its
+    owner is told. Sign in next (`POST /auth/token`); `GET /auth/me` then gives the account.
+    """
+    await service.register(data, session=session, passwords=passwords)
+    return RegistrationAccepted(email=data.email, detail=REGISTRATION_ACCEPTED)
 
 
 @router.get(

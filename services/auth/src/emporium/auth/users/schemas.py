@@ -38,6 +38,15 @@ class UserCreate(BaseModel):
     full_name: FullName
 
 
+class RegistrationAccepted(BaseModel):
+    """The answer to every valid registration, whether or not the email had an account."""
+
+    email: str = Field(description="The email as it was stored or compared (trimmed, lower case).")
+    detail: str = Field(
+        description="What to do next: sign in with the password grant at `POST /auth/token`."
+    )
+
+
 class UserCreateByAdmin(UserCreate):
     """An account an administrator opens, with its roles."""
 

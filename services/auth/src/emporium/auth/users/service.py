@@ -31,9 +31,42 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-async def register(data: UserCreate, *, session: AsyncSession, passwords: PasswordHasher) -> User:
-    """Create a customer account; a taken email is a Conflict."""
-    return await create_account(data, ["customer"], session=session, passwords=passwords)
+REGISTRATION_FOR_EXISTING_ACCOUNT = "account.registration_for_existing_account"
+"""The event logged when someone registers an email that has an account (its owner's cue)."""
+
+
+async def register(data: UserCreate, *, session: AsyncSession, passwords: PasswordHasher) -> None:
+    """Create a customer account unless the email has one; the caller learns neither way.
+
+    The password is hashed in both cases (on the same bounded pool), so the answer takes as
+    long for a taken email as for a new one. A taken email is recorded as an event for the
+    account's owner (a structured log line: the mail step's cue), never told to the caller.
+    """
+    email = normalise_email(data.email)
+    password_hash = await passwords.hash(data.password)
+    existing = await get_by_email(email, session=session)
+    if existing is None:
+        user = User(
+            email=email,
+            full_name=data.full_name,
+            password_hash=password_hash,
+            roles=["customer"],
+        )
+        try:
+            async with session.begin_nested():  # a concurrent registration may win the race
+                session.add(user)
+            logger.info("created account %s with roles %s", user.id, user.roles)
+            return
+        except IntegrityError:
+            existing = await get_by_email(email, session=session)
+    logger.info(
+        "registration attempted for the existing account %s",
+        existing.id if existing is not None else None,
+        extra={
+            "event": REGISTRATION_FOR_EXISTING_ACCOUNT,
+            "user_id": str(existing.id) if existing is not None else None,
+        },
+    )
 
 
 async def create_account(

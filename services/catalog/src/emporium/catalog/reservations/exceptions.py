@@ -23,6 +23,12 @@ class ReservationMismatch(Conflict):
     slug = "reservation-mismatch"
 
 
+class OrderReservedElsewhere(Conflict):
+    """Another client holds the order's reservation (its id and lines stay hidden)."""
+
+    slug = "order-reserved-elsewhere"
+
+
 class ReservationNotPending(Conflict):
     """The reservation was released or has expired, so it cannot be confirmed."""
 

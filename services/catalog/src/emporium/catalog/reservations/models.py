@@ -35,6 +35,8 @@ class Reservation(UUIDPrimaryKeyMixin, TimestampMixin, Base):
     )
 
     order_id: Mapped[uuid.UUID] = mapped_column(unique=True)
+    client_id: Mapped[str] = mapped_column(String(200))
+    """The service client that made it (the token's subject): only it may see or change it."""
     status: Mapped[ReservationStatus] = mapped_column(
         Enum(
             ReservationStatus,

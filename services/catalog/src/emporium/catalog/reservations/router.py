@@ -1,4 +1,8 @@
-"""Reservation routes (need `catalog:reserve`, the orders service's client scope)."""
+"""Reservation routes (need `catalog:reserve`, the orders service's client scope).
+
+A reservation belongs to the client that made it: another client's is a 404 on every route,
+and reserving an order another client reserved is a 409 that names nothing of it.
+"""
 
 from __future__ import annotations
 
@@ -37,14 +41,15 @@ router = APIRouter(prefix="/catalog/reservations", tags=["reservations"])
             422,
             s409=(
                 "Short stock (`short_items` names the lines), a different body for the order, "
-                "or (with `confirm`) the order's reservation was released or has expired."
+                "the order reserved by another client, or (with `confirm`) the order's "
+                "reservation was released or has expired."
             ),
             s422="Unknown, inactive or repeated product, or mixed currencies.",
         ),
     },
 )
 async def create_reservation(
-    _: StockReserverDep,
+    client: StockReserverDep,
     data: ReservationCreate,
     session: SessionDep,
     settings: SettingsDep,
@@ -58,7 +63,7 @@ async def create_reservation(
     share one currency.
     """
     reservation, created = await service.create_reservation(
-        data, ttl_seconds=settings.reservation_ttl, session=session
+        data, client_id=client.subject, ttl_seconds=settings.reservation_ttl, session=session
     )
     if not created:
         response.status_code = status.HTTP_200_OK
@@ -66,33 +71,42 @@ async def create_reservation(
     return ReservationRead.model_validate(reservation)
 
 
-@router.get("/{reservation_id}", summary="Get a reservation", responses=problem_responses(404))
-async def get_reservation(_: StockReserverDep, reservation: ReservationDep) -> ReservationRead:
-    """One reservation and its lines."""
+@router.get(
+    "/{reservation_id}",
+    summary="Get a reservation",
+    responses=problem_responses(404, s404="No such reservation, or another client's."),
+)
+async def get_reservation(reservation: ReservationDep) -> ReservationRead:
+    """One of the caller's reservations and its lines."""
     return ReservationRead.model_validate(reservation)
 
 
 @router.post(
     "/{reservation_id}/confirm",
     summary="Confirm a reservation",
-    responses=problem_responses(404, 409, s409="Released or expired."),
+    responses=problem_responses(
+        404, 409, s404="No such reservation, or another client's.", s409="Released or expired."
+    ),
 )
-async def confirm_reservation(
-    _: StockReserverDep, reservation: ReservationDep, session: SessionDep
-) -> ReservationRead:
+async def confirm_reservation(reservation: ReservationDep, session: SessionDep) -> ReservationRead:
     """Keep the stock for good; 409 if the reservation was released or has expired."""
-    confirmed = await service.confirm_reservation(reservation.id, session=session)
+    confirmed = await service.confirm_reservation(
+        reservation.id, client_id=reservation.client_id, session=session
+    )
     return ReservationRead.model_validate(confirmed)
 
 
 @router.post(
     "/{reservation_id}/release",
     summary="Release a reservation",
-    responses=problem_responses(404),
+    responses=problem_responses(404, s404="No such reservation, or another client's."),
 )
-async def release_reservation(
-    _: StockReserverDep, reservation: ReservationDep, session: SessionDep
-) -> ReservationRead:
-    """Give the stock back, also after confirmation (cancellation); again is a no-op."""
-    released = await service.release_reservation(reservation.id, session=session)
+async def release_reservation(reservation: ReservationDep, session: SessionDep) -> ReservationRead:
+    """Give the stock back, also after confirmation (cancellation); again is a no-op.
+
+    Only the client that made the reservation may release it, and its units come back once.
+    """
+    released = await service.release_reservation(
+        reservation.id, client_id=reservation.client_id, session=session
+    )
     return ReservationRead.model_validate(released)

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from emporium.catalog.products.models import Product
 from emporium.catalog.reservations.exceptions import (
     InsufficientStock,
+    OrderReservedElsewhere,
     ReservationMismatch,
     ReservationNotFound,
     ReservationNotPending,
@@ -28,12 +29,13 @@ HOLDING = (ReservationStatus.PENDING, ReservationStatus.CONFIRMED)
 
 
 async def create_reservation(
-    data: ReservationCreate, *, ttl_seconds: float, session: AsyncSession
+    data: ReservationCreate, *, client_id: str, ttl_seconds: float, session: AsyncSession
 ) -> tuple[Reservation, bool]:
-    """Hold every line or none; returns the reservation and whether it was created now.
+    """Hold every line or none for `client_id`; returns the reservation and whether it is new.
 
     A repeat of the same request for an order returns the existing reservation; with
     `confirm`, the reservation is created confirmed, and a repeat confirms a pending one.
+    An order another client reserved is a conflict that tells nothing about that reservation.
     """
     _reject_repeated_products(data)
     inserted = await session.scalar(
@@ -41,6 +43,7 @@ async def create_reservation(
         .values(
             id=uuid.uuid4(),
             order_id=data.order_id,
+            client_id=client_id,
             status=ReservationStatus.CONFIRMED if data.confirm else ReservationStatus.PENDING,
             expires_at=func.now() + timedelta(seconds=ttl_seconds),
         )
@@ -48,9 +51,9 @@ async def create_reservation(
         .returning(Reservation.id)
     )
     if inserted is None:
-        existing = await _replay(data, session=session)
+        existing = await _replay(data, client_id=client_id, session=session)
         if data.confirm and existing.status is not ReservationStatus.CONFIRMED:
-            existing = await confirm_reservation(existing.id, session=session)
+            existing = await confirm_reservation(existing.id, client_id=client_id, session=session)
         return existing, False
     products = await lock_products((line.product_id for line in data.items), session=session)
     _check_reservable(data, products)
@@ -71,17 +74,21 @@ async def create_reservation(
             )
         )
     await session.flush()
-    return await _load(inserted, session=session), True
+    return await _load(inserted, client_id=client_id, session=session), True
 
 
-async def get_reservation(reservation_id: uuid.UUID, *, session: AsyncSession) -> Reservation:
-    """The reservation with this id and its lines, or ReservationNotFound."""
-    return await _load(reservation_id, session=session)
+async def get_reservation(
+    reservation_id: uuid.UUID, *, client_id: str, session: AsyncSession
+) -> Reservation:
+    """`client_id`'s reservation with this id and its lines, or ReservationNotFound."""
+    return await _load(reservation_id, client_id=client_id, session=session)
 
 
-async def confirm_reservation(reservation_id: uuid.UUID, *, session: AsyncSession) -> Reservation:
-    """Make a pending reservation permanent (confirming twice is a no-op)."""
-    reservation = await _load(reservation_id, session=session, lock=True)
+async def confirm_reservation(
+    reservation_id: uuid.UUID, *, client_id: str, session: AsyncSession
+) -> Reservation:
+    """Make `client_id`'s pending reservation permanent (confirming twice is a no-op)."""
+    reservation = await _load(reservation_id, client_id=client_id, session=session, lock=True)
     if reservation.status is ReservationStatus.CONFIRMED:
         return reservation
     if reservation.status is not ReservationStatus.PENDING:
@@ -96,17 +103,23 @@ async def confirm_reservation(reservation_id: uuid.UUID, *, session: AsyncSessio
         )
     reservation.status = ReservationStatus.CONFIRMED
     await session.flush()
-    return await _load(reservation_id, session=session)
+    return await _load(reservation_id, client_id=client_id, session=session)
 
 
-async def release_reservation(reservation_id: uuid.UUID, *, session: AsyncSession) -> Reservation:
-    """Give the stock back (pending or confirmed); releasing again is a no-op."""
-    reservation = await _load(reservation_id, session=session, lock=True)
+async def release_reservation(
+    reservation_id: uuid.UUID, *, client_id: str, session: AsyncSession
+) -> Reservation:
+    """Give `client_id`'s stock back (pending or confirmed); releasing again is a no-op.
+
+    Only the owner reaches its reservation, and the status moves under the row's lock, so the
+    units of one sale come back at most once: a release can never add stock that was not sold.
+    """
+    reservation = await _load(reservation_id, client_id=client_id, session=session, lock=True)
     if reservation.status in HOLDING:
         await restock(_quantities([reservation]), session=session)
         reservation.status = ReservationStatus.RELEASED
         await session.flush()
-    return await _load(reservation_id, session=session)
+    return await _load(reservation_id, client_id=client_id, session=session)
 
 
 async def expire_due_reservations(*, batch: int, session: AsyncSession) -> int:
@@ -190,11 +203,15 @@ def _error(index: int, message: str) -> dict[str, str]:
     }
 
 
-async def _replay(data: ReservationCreate, *, session: AsyncSession) -> Reservation:
+async def _replay(data: ReservationCreate, *, client_id: str, session: AsyncSession) -> Reservation:
     existing = await session.scalar(
         select(Reservation).where(Reservation.order_id == data.order_id)
     )
     assert existing is not None  # the conflicting row is committed: ON CONFLICT waited for it
+    if existing.client_id != client_id:
+        raise OrderReservedElsewhere(
+            f"Order {data.order_id} already has a reservation that another client holds."
+        )
     wanted = sorted((line.product_id, line.quantity) for line in data.items)
     held = sorted((item.product_id, item.quantity) for item in existing.items)
     if wanted != held:
@@ -206,11 +223,12 @@ async def _replay(data: ReservationCreate, *, session: AsyncSession) -> Reservat
 
 
 async def _load(
-    reservation_id: uuid.UUID, *, session: AsyncSession, lock: bool = False
+    reservation_id: uuid.UUID, *, client_id: str, session: AsyncSession, lock: bool = False
 ) -> Reservation:
+    # Another client's reservation is as missing as one that never existed.
     stmt = (
         select(Reservation)
-        .where(Reservation.id == reservation_id)
+        .where(Reservation.id == reservation_id, Reservation.client_id == client_id)
         .execution_options(populate_existing=True)
     )
     if lock:
