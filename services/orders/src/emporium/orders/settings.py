@@ -33,6 +33,9 @@ class OrdersSettings(ServiceSettings):
     catalog_breaker_reset_seconds: float = Field(default=5.0, gt=0)
     idempotency_lease_seconds: float = Field(default=60.0, gt=0)
 
+    max_units_per_product_per_customer: int = Field(default=100, ge=1, le=1_000_000)
+    """Units of one product a customer may hold in open (pending or confirmed) orders."""
+
     pending_order_stale_seconds: float = Field(default=300.0, gt=0)
     """Age after which a still-pending order is taken to be left by a dead process."""
     pending_order_recovery_interval_seconds: float = Field(default=30.0, gt=0)

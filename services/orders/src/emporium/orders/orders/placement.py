@@ -29,6 +29,7 @@ from emporium.orders.catalog.schemas import Reservation, ReservationLine
 from emporium.orders.idempotency import service as idempotency
 from emporium.orders.idempotency.service import Claim, Replay
 from emporium.orders.orders.exceptions import InsufficientStock
+from emporium.orders.orders.limits import check_unit_cap
 from emporium.orders.orders.models import Order, OrderLine, OrderStatus
 from emporium.orders.orders.schemas import OrderCreate, OrderRead
 from emporium.servicekit import BadGateway, Conflict, DomainError, InvalidInput
@@ -57,8 +58,13 @@ async def place_order(
     key: str,
     payload: OrderCreate,
     lease_seconds: float,
+    max_units_per_product: int,
 ) -> Placed:
-    """Place the order, or replay the answer its idempotency key already has."""
+    """Place the order, or replay the answer its idempotency key already has.
+
+    A new order that would take the customer past `max_units_per_product` units of a product
+    in open orders is refused (UnitCapExceeded) and its key stays free.
+    """
     lines = [ReservationLine(product_id=i.product_id, quantity=i.quantity) for i in payload.items]
     request_hash = idempotency.fingerprint(sorted((str(x.product_id), x.quantity) for x in lines))
     async with sessionmaker() as session, session.begin():
@@ -71,6 +77,13 @@ async def place_order(
         )
         if isinstance(outcome, Replay):
             return Placed(outcome.status, outcome.body, outcome.order_id, replayed=True)
+        await check_unit_cap(
+            session=session,
+            user_id=user_id,
+            order_id=outcome.order_id,
+            lines=lines,
+            cap=max_units_per_product,
+        )
         await _store_pending(session, user_id, outcome.order_id, lines)
     body = await _sell(sessionmaker, catalog, outcome, lines)
     return Placed(CREATED, body, outcome.order_id, replayed=False)

@@ -60,7 +60,11 @@ _PLACE_RESPONSES: dict[int | str, dict[str, Any]] = {
         503,
         s400="The Idempotency-Key header is missing or malformed.",
         s403="Only user accounts place orders (not service clients).",
-        s409="Not enough stock (`short_items`), or the key is in use by a request in flight.",
+        s409=(
+            "Not enough stock (`short_items`); the order would take the customer past the cap "
+            "on open units of a product (`unit-cap-exceeded`: `max_units_per_product`, "
+            "`over_cap`); or the key is in use by a request in flight."
+        ),
         s422="Invalid body, unknown or inactive product, or the key reused with another body.",
         s429="The catalog is refusing calls for now; retry after `Retry-After` seconds.",
         s502="The catalog answered with something unusable.",
@@ -94,6 +98,9 @@ async def place_order(
 ) -> Response:
     """Buy the lines from the catalog at its prices; a retried key replays the answer.
 
+    A customer holds at most `ORDERS_MAX_UNITS_PER_PRODUCT_PER_CUSTOMER` (100) units of one
+    product in open (pending or confirmed) orders; past that the answer is a `409`.
+
     After a `503` or `502` the order may have been placed: retry with the same key to learn.
     """
     answer = await placement.place_order(
@@ -103,6 +110,7 @@ async def place_order(
         key=key,
         payload=payload,
         lease_seconds=settings.idempotency_lease_seconds,
+        max_units_per_product=settings.max_units_per_product_per_customer,
     )
     headers = {"Idempotent-Replayed": "true" if answer.replayed else "false"}
     if answer.status == placement.CREATED:
