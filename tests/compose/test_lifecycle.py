@@ -48,7 +48,7 @@ async def _account(gateway: httpx.AsyncClient) -> tuple[str, str]:
     registered = await gateway.post(
         "/auth/register", json={"email": email, "password": password, "full_name": "Lifecycle"}
     )
-    assert registered.status_code == 201, registered.text
+    assert registered.status_code == 202, registered.text
     return email, password
 
 

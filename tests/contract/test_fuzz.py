@@ -56,7 +56,7 @@ async def _customer_token(client: httpx.AsyncClient) -> str:
     registered = await client.post(
         "/auth/register", json={"email": email, "password": password, "full_name": "Fuzzer"}
     )
-    assert registered.status_code == 201, registered.text
+    assert registered.status_code == 202, registered.text
     return await _password_token(client, email, password)
 
 

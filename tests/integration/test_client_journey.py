@@ -27,7 +27,7 @@ from emporium.client.api.products import (
     catalog_products_list_products,
 )
 from emporium.client.api.tokens import auth_tokens_token
-from emporium.client.api.users import auth_users_register
+from emporium.client.api.users import auth_users_me, auth_users_register
 from emporium.client.models import (
     CategoryCreate,
     CategoryRead,
@@ -38,6 +38,7 @@ from emporium.client.models import (
     ProductCreate,
     ProductPage,
     ProductRead,
+    RegistrationAccepted,
     TokenForm,
     TokenResponse,
     UserCreate,
@@ -100,16 +101,19 @@ async def test_customer_journey_through_the_generated_client(
         lamp = await _new_product(admin, stock=5, price_cents=4500)
     email, password = f"client-{uuid.uuid4().hex[:12]}@example.com", f"pw-{uuid.uuid4().hex}"
 
-    user = await auth_users_register.asyncio(
+    accepted = await auth_users_register.asyncio(
         client=public, body=UserCreate(email=email, password=password, full_name="Ada Client")
     )
-    assert isinstance(user, UserRead), user
-    assert user.email == email
+    assert isinstance(accepted, RegistrationAccepted), accepted
+    assert accepted.email == email
     listed = await catalog_products_list_products.asyncio(client=public, q=lamp.sku)
     assert isinstance(listed, ProductPage), listed
     assert [p.id for p in listed.items] == [lamp.id]
 
     async with _signed_in(system, await _token(public, email, password)) as me:
+        user = await auth_users_me.asyncio(client=me)
+        assert isinstance(user, UserRead), user
+        assert user.email == email
         key = str(uuid.uuid4())
         body = OrderCreate(items=[OrderItemCreate(product_id=lamp.id, quantity=2)])
         placed = await orders_orders_place_order.asyncio_detailed(

@@ -92,7 +92,7 @@ async def test_run_prints_portal_keeps_data_and_stops_cleanly(tmp_path: Path) ->
                 "/auth/register",
                 json={"email": email, "password": password, "full_name": "Runner Test"},
             )
-            assert registered.status_code == 201, registered.text
+            assert registered.status_code == 202, registered.text
     assert _leftovers(data_dir) == []
 
     async with running(data_dir, ports) as lines:

@@ -22,6 +22,7 @@ from .product_read import ProductRead
 from .product_restock import ProductRestock
 from .product_sort import ProductSort
 from .product_update import ProductUpdate
+from .registration_accepted import RegistrationAccepted
 from .reservation_create import ReservationCreate
 from .reservation_item_read import ReservationItemRead
 from .reservation_line import ReservationLine
@@ -65,6 +66,7 @@ __all__ = (
     "ProductRestock",
     "ProductSort",
     "ProductUpdate",
+    "RegistrationAccepted",
     "ReservationCreate",
     "ReservationItemRead",
     "ReservationLine",

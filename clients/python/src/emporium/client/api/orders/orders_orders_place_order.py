@@ -124,6 +124,9 @@ def sync_detailed(
 
      Buy the lines from the catalog at its prices; a retried key replays the answer.
 
+    A customer holds at most `ORDERS_MAX_UNITS_PER_PRODUCT_PER_CUSTOMER` (100) units of one
+    product in open (pending or confirmed) orders; past that the answer is a `409`.
+
     After a `503` or `502` the order may have been placed: retry with the same key to learn.
 
     Args:
@@ -161,6 +164,9 @@ def sync(
 
      Buy the lines from the catalog at its prices; a retried key replays the answer.
 
+    A customer holds at most `ORDERS_MAX_UNITS_PER_PRODUCT_PER_CUSTOMER` (100) units of one
+    product in open (pending or confirmed) orders; past that the answer is a `409`.
+
     After a `503` or `502` the order may have been placed: retry with the same key to learn.
 
     Args:
@@ -192,6 +198,9 @@ async def asyncio_detailed(
     """Place an order
 
      Buy the lines from the catalog at its prices; a retried key replays the answer.
+
+    A customer holds at most `ORDERS_MAX_UNITS_PER_PRODUCT_PER_CUSTOMER` (100) units of one
+    product in open (pending or confirmed) orders; past that the answer is a `409`.
 
     After a `503` or `502` the order may have been placed: retry with the same key to learn.
 
@@ -227,6 +236,9 @@ async def asyncio(
     """Place an order
 
      Buy the lines from the catalog at its prices; a retried key replays the answer.
+
+    A customer holds at most `ORDERS_MAX_UNITS_PER_PRODUCT_PER_CUSTOMER` (100) units of one
+    product in open (pending or confirmed) orders; past that the answer is a `409`.
 
     After a `503` or `502` the order may have been placed: retry with the same key to learn.
 

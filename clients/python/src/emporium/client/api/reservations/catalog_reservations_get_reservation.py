@@ -99,7 +99,7 @@ def sync_detailed(
 ) -> Response[Problem | ReservationRead | ValidationProblem]:
     """Get a reservation
 
-     One reservation and its lines.
+     One of the caller's reservations and its lines.
 
     Args:
         reservation_id (UUID):
@@ -130,7 +130,7 @@ def sync(
 ) -> Problem | ReservationRead | ValidationProblem | None:
     """Get a reservation
 
-     One reservation and its lines.
+     One of the caller's reservations and its lines.
 
     Args:
         reservation_id (UUID):
@@ -156,7 +156,7 @@ async def asyncio_detailed(
 ) -> Response[Problem | ReservationRead | ValidationProblem]:
     """Get a reservation
 
-     One reservation and its lines.
+     One of the caller's reservations and its lines.
 
     Args:
         reservation_id (UUID):
@@ -185,7 +185,7 @@ async def asyncio(
 ) -> Problem | ReservationRead | ValidationProblem | None:
     """Get a reservation
 
-     One reservation and its lines.
+     One of the caller's reservations and its lines.
 
     Args:
         reservation_id (UUID):

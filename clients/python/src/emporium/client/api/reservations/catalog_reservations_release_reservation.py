@@ -101,6 +101,8 @@ def sync_detailed(
 
      Give the stock back, also after confirmation (cancellation); again is a no-op.
 
+    Only the client that made the reservation may release it, and its units come back once.
+
     Args:
         reservation_id (UUID):
 
@@ -132,6 +134,8 @@ def sync(
 
      Give the stock back, also after confirmation (cancellation); again is a no-op.
 
+    Only the client that made the reservation may release it, and its units come back once.
+
     Args:
         reservation_id (UUID):
 
@@ -157,6 +161,8 @@ async def asyncio_detailed(
     """Release a reservation
 
      Give the stock back, also after confirmation (cancellation); again is a no-op.
+
+    Only the client that made the reservation may release it, and its units come back once.
 
     Args:
         reservation_id (UUID):
@@ -186,6 +192,8 @@ async def asyncio(
     """Release a reservation
 
      Give the stock back, also after confirmation (cancellation); again is a no-op.
+
+    Only the client that made the reservation may release it, and its units come back once.
 
     Args:
         reservation_id (UUID):

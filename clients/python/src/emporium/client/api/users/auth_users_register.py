@@ -6,8 +6,8 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
+from ...models.registration_accepted import RegistrationAccepted
 from ...models.user_create import UserCreate
-from ...models.user_read import UserRead
 from ...models.validation_problem import ValidationProblem
 from ...types import Response
 
@@ -33,11 +33,11 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Problem | UserRead | ValidationProblem | None:
-    if response.status_code == 201:
-        response_201 = UserRead.from_dict(response.json())
+) -> Problem | RegistrationAccepted | ValidationProblem | None:
+    if response.status_code == 202:
+        response_202 = RegistrationAccepted.from_dict(response.json())
 
-        return response_201
+        return response_202
 
     if response.status_code == 400:
         response_400 = Problem.from_dict(response.json())
@@ -48,11 +48,6 @@ def _parse_response(
         response_401 = Problem.from_dict(response.json())
 
         return response_401
-
-    if response.status_code == 409:
-        response_409 = Problem.from_dict(response.json())
-
-        return response_409
 
     if response.status_code == 413:
         response_413 = Problem.from_dict(response.json())
@@ -97,7 +92,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Problem | UserRead | ValidationProblem]:
+) -> Response[Problem | RegistrationAccepted | ValidationProblem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -110,10 +105,14 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: UserCreate,
-) -> Response[Problem | UserRead | ValidationProblem]:
+) -> Response[Problem | RegistrationAccepted | ValidationProblem]:
     """Register
 
-     Create a customer account (the email must not be taken; a few per address at a time).
+     Open a customer account for a new email (a few per address at a time).
+
+    The answer is the same `202` whether or not the email already had an account, and takes
+    as long, so it tells no one which emails exist; for a taken email nothing changes and its
+    owner is told. Sign in next (`POST /auth/token`); `GET /auth/me` then gives the account.
 
     Args:
         body (UserCreate): A new customer account.
@@ -123,7 +122,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | UserRead | ValidationProblem]
+        Response[Problem | RegistrationAccepted | ValidationProblem]
     """
 
     kwargs = _get_kwargs(
@@ -141,10 +140,14 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: UserCreate,
-) -> Problem | UserRead | ValidationProblem | None:
+) -> Problem | RegistrationAccepted | ValidationProblem | None:
     """Register
 
-     Create a customer account (the email must not be taken; a few per address at a time).
+     Open a customer account for a new email (a few per address at a time).
+
+    The answer is the same `202` whether or not the email already had an account, and takes
+    as long, so it tells no one which emails exist; for a taken email nothing changes and its
+    owner is told. Sign in next (`POST /auth/token`); `GET /auth/me` then gives the account.
 
     Args:
         body (UserCreate): A new customer account.
@@ -154,7 +157,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | UserRead | ValidationProblem
+        Problem | RegistrationAccepted | ValidationProblem
     """
 
     return sync_detailed(
@@ -167,10 +170,14 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: UserCreate,
-) -> Response[Problem | UserRead | ValidationProblem]:
+) -> Response[Problem | RegistrationAccepted | ValidationProblem]:
     """Register
 
-     Create a customer account (the email must not be taken; a few per address at a time).
+     Open a customer account for a new email (a few per address at a time).
+
+    The answer is the same `202` whether or not the email already had an account, and takes
+    as long, so it tells no one which emails exist; for a taken email nothing changes and its
+    owner is told. Sign in next (`POST /auth/token`); `GET /auth/me` then gives the account.
 
     Args:
         body (UserCreate): A new customer account.
@@ -180,7 +187,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | UserRead | ValidationProblem]
+        Response[Problem | RegistrationAccepted | ValidationProblem]
     """
 
     kwargs = _get_kwargs(
@@ -196,10 +203,14 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: UserCreate,
-) -> Problem | UserRead | ValidationProblem | None:
+) -> Problem | RegistrationAccepted | ValidationProblem | None:
     """Register
 
-     Create a customer account (the email must not be taken; a few per address at a time).
+     Open a customer account for a new email (a few per address at a time).
+
+    The answer is the same `202` whether or not the email already had an account, and takes
+    as long, so it tells no one which emails exist; for a taken email nothing changes and its
+    owner is told. Sign in next (`POST /auth/token`); `GET /auth/me` then gives the account.
 
     Args:
         body (UserCreate): A new customer account.
@@ -209,7 +220,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | UserRead | ValidationProblem
+        Problem | RegistrationAccepted | ValidationProblem
     """
 
     return (
