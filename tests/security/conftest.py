@@ -1,0 +1,70 @@
+"""The security suite: the OWASP API Security Top 10 (2023) and each attack once found, tried
+through the gateway against a system of its own while legitimate traffic keeps being served.
+
+The system is booted like `make run` with one extra service client, `warehouse`, that also
+holds `catalog:reserve` (to show one client's secret does not control another's stock).
+Callers behind the gateway are told apart by `X-Forwarded-For`: the suite connects from
+loopback, which the gateway trusts as a proxy (uvicorn's default), like a load balancer.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from emporium.devstack.stack import DEMO_ADMIN
+from tests.security.traffic import address
+from tests.system import System, booted_system
+
+WAREHOUSE = ("warehouse", f"warehouse-secret-{uuid.uuid4().hex}")
+"""A second service client with `catalog:reserve` (id, secret), in a booted system only."""
+
+
+@pytest.fixture(scope="package")
+async def system(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[System]:
+    """The system under attack: booted for this suite, or the one at EMPORIUM_BASE_URL."""
+    admin = (
+        os.environ.get("EMPORIUM_ADMIN_EMAIL", DEMO_ADMIN[0]),
+        os.environ.get("EMPORIUM_ADMIN_PASSWORD", DEMO_ADMIN[1]),
+    )
+    base_url = os.environ.get("EMPORIUM_BASE_URL")
+    if base_url:
+        yield System(base_url, None, admin)
+        return
+    data_dir = tmp_path_factory.mktemp("security-stack")
+    clients = {
+        "orders": {
+            "secret_file": str(data_dir / "keys" / "orders-client-secret"),
+            "scopes": ["catalog:reserve"],
+        },
+        WAREHOUSE[0]: {"secret": WAREHOUSE[1], "scopes": ["catalog:reserve"]},
+    }
+    async with booted_system(
+        data_dir, prefix="sec", admin=admin, extra_env={"AUTH_CLIENTS": json.dumps(clients)}
+    ) as booted:
+        yield booted
+
+
+@pytest.fixture
+async def gateway(system: System) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client talking to the gateway (from an address of its own)."""
+    async with httpx.AsyncClient(
+        base_url=system.base_url, timeout=20.0, headers={"X-Forwarded-For": address()}
+    ) as client:
+        yield client
+
+
+@pytest.fixture
+async def admin_token(system: System, gateway: httpx.AsyncClient) -> str:
+    """An access token of the admin account (password grant through the gateway)."""
+    email, password = system.admin
+    response = await gateway.post(
+        "/auth/token", data={"grant_type": "password", "username": email, "password": password}
+    )
+    assert response.status_code == 200, response.text
+    return str(response.json()["access_token"])
