@@ -90,13 +90,12 @@ async def test_a_stolen_service_secret_does_not_control_another_clients_stock(
             assert answer.status_code == 404, answer.text
             assert answer.json()["detail"] == f"No reservation has the id {reservation['id']}."
         # Reserving for the real order id is refused without naming its reservation.
-        for lines in ([{"product_id": product["id"], "quantity": 3}], [
-            {"product_id": product["id"], "quantity": 1}
-        ]):
+        for lines in (
+            [{"product_id": product["id"], "quantity": 3}],
+            [{"product_id": product["id"], "quantity": 1}],
+        ):
             body = {"order_id": placed.json()["id"], "items": lines, "confirm": True}
-            conflict = await gateway.post(
-                "/catalog/reservations", json=body, headers=bearer(thief)
-            )
+            conflict = await gateway.post("/catalog/reservations", json=body, headers=bearer(thief))
             assert conflict.status_code == 409, conflict.text
             assert str(reservation["id"]) not in conflict.text
             assert "reservation_id" not in conflict.json()
@@ -109,7 +108,10 @@ async def test_a_stolen_service_secret_does_not_control_another_clients_stock(
     # The thief's own reservations are its own business, and limited to real stock.
     mine = await gateway.post(
         "/catalog/reservations",
-        json={"order_id": str(uuid.uuid4()), "items": [{"product_id": product["id"], "quantity": 4}]},
+        json={
+            "order_id": str(uuid.uuid4()),
+            "items": [{"product_id": product["id"], "quantity": 4}],
+        },
         headers=bearer(thief),
     )
     assert mine.status_code == 409
