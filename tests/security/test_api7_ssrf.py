@@ -28,10 +28,10 @@ async def test_no_request_reaches_a_host_the_client_names(
             f"GET //{there}/catalog/products HTTP/1.1\r\nHost: {there}\r\n\r\n",
         ]
         for request in raw:
-            answer = await raw_request(system.base_url, request.encode())
-            status = int(answer.split(b" ", 2)[1])
-            assert status < 500, answer[:300]
-            assert there.encode() not in answer.split(b"\r\n\r\n")[0], answer[:300]
+            raw_answer = await raw_request(system.base_url, request.encode())
+            status = int(raw_answer.split(b" ", 2)[1])
+            assert status < 500, raw_answer[:300]
+            assert there.encode() not in raw_answer.split(b"\r\n\r\n")[0], raw_answer[:300]
         attempts = [
             ("/catalog/products", {"X-Forwarded-Host": there, "Forwarded": f"host={there}"}),
             (f"/catalog/..%2f..%2f{there}/", {}),
