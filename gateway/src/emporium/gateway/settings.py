@@ -61,7 +61,8 @@ class GatewaySettings(ServiceSettings):
     # Proxy
     connect_timeout_seconds: float = 2.0
     read_timeout_seconds: float = 30.0
-    max_body_bytes: int = 10 * 1024 * 1024
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1)
+    """Largest request body; it is held in memory until sent on (as large as a service takes)."""
     pool_size: int = Field(default=128, ge=1)
     """Connections to each upstream (its own pool: one upstream cannot take another's)."""
     keepalive_seconds: float = 4.0  # below uvicorn's 5 s so we never reuse a closing socket
