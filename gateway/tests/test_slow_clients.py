@@ -13,8 +13,11 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
+from emporium.devstack.components import GATEWAY
+from emporium.gateway.server import UVICORN_OPTION
+
 from .conftest import StartGateway, upstreams_env
-from .servers import ServerProcess, SilentServer
+from .servers import TESTS_DIR, ServerProcess, SilentServer
 
 pytestmark = pytest.mark.slow
 
@@ -304,3 +307,16 @@ async def test_over_the_connection_cap_the_answer_is_a_503_problem(
     async with httpx.AsyncClient(base_url=gateway.url, timeout=5) as legit:
         assert (await legit.get("/catalog/products")).status_code == 200
     await gateway.stop()
+
+
+def test_the_image_and_the_local_runner_serve_the_gateway_with_its_protocol() -> None:
+    # Without it uvicorn has no header deadline and no connection cap: keep both starters on it.
+    repo = TESTS_DIR.parents[1]
+    gateway_cmd = [
+        line
+        for line in (repo / "Dockerfile").read_text().splitlines()
+        if line.startswith("CMD") and "emporium.gateway.main:create_app" in line
+    ]
+    assert len(gateway_cmd) == 1
+    assert json.loads(gateway_cmd[0].removeprefix("CMD").strip())[-1] == UVICORN_OPTION
+    assert UVICORN_OPTION in GATEWAY.command("127.0.0.1", 8000)
