@@ -116,7 +116,7 @@ class BodyLimits:
     async def read(self, receive: Receive) -> bytes:
         """The whole body, or a 413/408 failure (too large, or slower than the minimum rate).
 
-        The deadline is `timeout_seconds` after the first read, moved on by one second for
+        The deadline is `timeout_seconds` after reading begins, moved on by one second for
         every `min_rate` bytes received: a client that stops sending, or trickles, is cut off.
         """
         loop = asyncio.get_running_loop()
