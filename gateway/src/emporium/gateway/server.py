@@ -22,7 +22,7 @@ from emporium.gateway.responses import send_problem
 from emporium.gateway.settings import get_settings
 from emporium.servicekit.context import accept_request_id
 from emporium.servicekit.problems import PROBLEM_MEDIA_TYPE, problem_body
-from emporium.servicekit.security_headers import SecurityHeadersMiddleware
+from emporium.servicekit.security_headers import API_POLICY, SecurityHeadersMiddleware
 
 # How uvicorn is told to use it (the gateway's image and the local runner pass this).
 UVICORN_OPTION = "--http=emporium.gateway.server:GatewayHttpProtocol"
@@ -31,7 +31,7 @@ _API_HEADERS = (
     b"x-content-type-options: nosniff\r\n"
     b"x-frame-options: DENY\r\n"
     b"referrer-policy: no-referrer\r\n"
-    b"content-security-policy: default-src 'none'; frame-ancestors 'none'\r\n"
+    b"content-security-policy: " + API_POLICY.encode() + b"\r\n"
 )
 
 
