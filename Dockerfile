@@ -100,7 +100,9 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-m", "emporium.servicekit.probe", "http://127.0.0.1:8000/healthz"]
 
 # ---------------------------------------------------------------- the images (one per part)
-# Every image serves its app factory on port 8000 with the same server flags.
+# Every image serves its app factory on port 8000 with the same server flags; the gateway's
+# own HTTP protocol adds a deadline for request headers and a connection cap (the edge faces
+# clients).
 FROM runtime AS auth
 COPY --from=build-auth /opt/venv /opt/venv
 CMD ["uvicorn", "--factory", "emporium.auth.main:create_app", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers", "--lifespan", "on", "--no-access-log", "--no-server-header", "--timeout-graceful-shutdown", "20"]
@@ -115,4 +117,4 @@ CMD ["uvicorn", "--factory", "emporium.orders.main:create_app", "--host", "0.0.0
 
 FROM runtime AS gateway
 COPY --from=build-gateway /opt/venv /opt/venv
-CMD ["uvicorn", "--factory", "emporium.gateway.main:create_app", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers", "--lifespan", "on", "--no-access-log", "--no-server-header", "--timeout-graceful-shutdown", "20"]
+CMD ["uvicorn", "--factory", "emporium.gateway.main:create_app", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers", "--lifespan", "on", "--no-access-log", "--no-server-header", "--timeout-graceful-shutdown", "20", "--http=emporium.gateway.server:GatewayHttpProtocol"]

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
+from emporium.gateway.server import UVICORN_OPTION
 from emporium.servicekit.testing import TokenFactory
 
 from .realsystem import RealSystem, boot_real_system
@@ -82,7 +83,10 @@ async def start_gateway(log_dir: Path, echo: ServerProcess) -> AsyncIterator[Sta
             "GATEWAY_METRICS_TOKEN": METRICS_TOKEN,
         }
         values.update({k.upper(): str(v) for k, v in env.items()})
-        command = uvicorn_command("emporium.gateway.main:create_app", port, factory=True)
+        command = [
+            *uvicorn_command("emporium.gateway.main:create_app", port, factory=True),
+            UVICORN_OPTION,
+        ]
         process = ServerProcess(f"{name}-{port}", command, port, values, log_dir)
         started.append(process)
         return await process.start()

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from emporium.gateway.server import UVICORN_OPTION
 from emporium.servicekit.testing import create_migrated_database, drop_test_database, new_rsa_pem
 
 from .servers import ServerProcess, free_port, uvicorn_command
@@ -77,7 +78,10 @@ async def boot_real_system(postgres_server_url: str, log_dir: Path) -> AsyncIter
     ]
     gateway = ServerProcess(
         "real-gateway",
-        uvicorn_command("emporium.gateway.main:create_app", ports["gateway"], factory=True),
+        [
+            *uvicorn_command("emporium.gateway.main:create_app", ports["gateway"], factory=True),
+            UVICORN_OPTION,
+        ],
         ports["gateway"],
         # Configured under another host name than `url` (127.0.0.1) on purpose: the docs must
         # work at whatever address they are opened with.

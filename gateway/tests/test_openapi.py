@@ -164,6 +164,9 @@ def test_merge_documents_what_the_gateway_itself_answers() -> None:
             assert "RateLimit-Remaining" in response["headers"]
     assert "413" in item["post"]["responses"]  # a body: the edge's size limit
     assert "413" not in item["get"]["responses"]
+    assert "408" in item["post"]["responses"]  # a body: the edge's minimum rate
+    assert "minimum rate" in item["post"]["responses"]["408"]["description"]
+    assert "408" not in item["get"]["responses"]
     assert merged["components"]["schemas"]["Problem"]["properties"] == {
         "title": {"type": "string"}
     }  # the services' own definition wins

@@ -127,31 +127,30 @@ async def _chunks(total: int, size: int = 256 * 1024) -> AsyncIterator[bytes]:
         sent += n
 
 
-async def test_large_request_body_is_streamed_upstream(
+async def test_request_body_is_read_whole_before_the_upstream_is_called(
     client: httpx.AsyncClient, echo: ServerProcess
 ) -> None:
-    rid = f"stream-{uuid.uuid4().hex}"
+    rid = f"whole-{uuid.uuid4().hex}"
     piece = 256 * 1024
 
     async def body() -> AsyncIterator[bytes]:
         yield b"x" * piece
-        # A gateway that buffered the body would hold this first piece back until the end,
-        # so the upstream could not have it yet: wait until it does, then send the rest.
+        # A client still sending holds no upstream connection: the upstream has seen nothing
+        # of this request (not even its headers) while the rest is outstanding.
+        await asyncio.sleep(0.5)
         async with httpx.AsyncClient(base_url=echo.url) as direct:
-            for _ in range(200):
-                received = (await direct.get("/__received", params={"rid": rid})).json()
-                if received["bytes"] >= piece:
-                    break
-                await asyncio.sleep(0.025)
-            else:
-                raise AssertionError("the upstream got nothing while the client was sending")
+            assert (await direct.get("/__seen", params={"rid": rid})).status_code == 404
+            received = (await direct.get("/__received", params={"rid": rid})).json()
+            assert received["bytes"] == 0
         for _ in range(23):
             yield b"y" * piece
 
     response = await client.post("/catalog/upload", content=body(), headers={"X-Request-ID": rid})
     assert response.status_code == 200, response.text
     assert response.json()["body_size"] == 24 * piece
-    assert response.json()["headers"].get("transfer-encoding") == "chunked"
+    seen = response.json()["headers"]
+    assert seen.get("content-length") == str(24 * piece)
+    assert "transfer-encoding" not in seen
 
 
 async def test_large_response_body_is_streamed_to_the_client(client: httpx.AsyncClient) -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from emporium.gateway.headers import upstream_request_headers
+from emporium.gateway.inflight import InFlightLimiter
 from emporium.gateway.proxy import ClientGone, Proxy, ProxyFailure, RequestBody, UpstreamRuntime
 from emporium.gateway.ratelimit import Decision, RateLimiter, RatePolicies
 from emporium.gateway.responses import send_problem
@@ -36,8 +37,10 @@ class GatewayRuntime:
     verifier: TokenVerifier | None = None
     limiter: RateLimiter | None = None
     routes: tuple[tuple[str, str, str, UpstreamRuntime], ...] = field(default=())
+    in_flight: InFlightLimiter = field(init=False)
 
     def __post_init__(self) -> None:
+        self.in_flight = InFlightLimiter(self.settings.max_in_flight_per_client)
         entries = [
             (prefix, prefix + "/", prefix + "/**", upstream)
             for upstream in self.upstreams.values()
@@ -112,9 +115,17 @@ class EdgeApp:
             )
             proxy = self.runtime.proxy
             assert proxy is not None, "the gateway lifespan has not run"
-            status = await proxy.forward(
-                scope, receive, send, upstream, headers, body, rid_bytes, extra
-            )
+            # Service clients are verified callers with a policy of their own; everyone else
+            # shares their address's slots, so a few addresses cannot hold every request.
+            slot = None if principal is not None and principal.is_client else client_host or "-"
+            self._take_slot(slot)
+            try:
+                status = await proxy.forward(
+                    scope, receive, send, upstream, headers, body, rid_bytes, extra
+                )
+            finally:
+                if slot is not None:
+                    self.runtime.in_flight.release(slot)
         except ProxyFailure as failure:
             status = failure.status
             await _send_problem(send, scope, failure, request_id)
@@ -122,6 +133,17 @@ class EdgeApp:
             status = 499
         finally:
             self._observe(scope, label, status, time.perf_counter() - start)
+
+    def _take_slot(self, key: str | None) -> None:
+        in_flight = self.runtime.in_flight
+        if key is not None and not in_flight.acquire(key):
+            raise ProxyFailure(
+                429,
+                "too-many-in-flight",
+                f"This address already has {in_flight.limit} requests in flight; "
+                "retry once one is answered.",
+                {"Retry-After": "1"},
+            )
 
     async def _authenticate(self, auth: bytes | None) -> Principal | None:
         if auth is None or not self.runtime.settings.edge_auth:

@@ -19,7 +19,7 @@ from emporium.gateway.docs.pages import PORTAL_POLICY
 from emporium.gateway.docs.registry import SpecRegistry
 from emporium.gateway.docs.router import router as docs_router
 from emporium.gateway.edge import EdgeApp, GatewayRuntime
-from emporium.gateway.proxy import Proxy, UpstreamRuntime
+from emporium.gateway.proxy import BodyLimits, Proxy, UpstreamRuntime, client_session
 from emporium.gateway.ratelimit import MemoryRateLimiter, RateLimiter, RatePolicies
 from emporium.gateway.readiness import upstream_checks
 from emporium.gateway.settings import GatewaySettings, get_settings
@@ -34,20 +34,9 @@ STATIC_DIR = Path(__file__).parent / "static"
 _FASTAPI_DOC_PATHS = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 
 
-def _session(settings: GatewaySettings) -> aiohttp.ClientSession:
-    connector = aiohttp.TCPConnector(
-        limit=settings.pool_size,
-        limit_per_host=0,
-        keepalive_timeout=settings.keepalive_seconds,
-        ttl_dns_cache=60,
-    )
-    return aiohttp.ClientSession(
-        connector=connector,
-        auto_decompress=False,
-        cookie_jar=aiohttp.DummyCookieJar(),
-        skip_auto_headers=("User-Agent", "Accept-Encoding", "Content-Type"),
-        timeout=aiohttp.ClientTimeout(total=None),
-    )
+def _control_session(settings: GatewaySettings, upstreams: int) -> aiohttp.ClientSession:
+    # Readiness probes and document fetches get a small pool of their own, apart from traffic.
+    return client_session(2 * upstreams, settings.keepalive_seconds)
 
 
 def _limiter(settings: GatewaySettings) -> RateLimiter | None:
@@ -71,9 +60,17 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = runtime_box[0]
-        session = _session(settings)
+        session = _control_session(settings, len(upstreams))
         app.state.upstream_session = session
-        runtime.proxy = Proxy(session, max_body_bytes=settings.max_body_bytes)
+        for upstream in upstreams.values():
+            upstream.open()
+        runtime.proxy = Proxy(
+            BodyLimits(
+                max_bytes=settings.max_body_bytes,
+                timeout_seconds=settings.body_timeout_seconds,
+                min_rate=settings.body_min_rate,
+            )
+        )
         runtime.verifier = app.state.token_verifier
         runtime.limiter = _limiter(settings)
         registry = SpecRegistry(settings, upstreams, session)
@@ -95,6 +92,8 @@ def create_app(
             if runtime.limiter is not None:
                 await runtime.limiter.close()
             await session.close()
+            for upstream in upstreams.values():
+                await upstream.close()
 
     checks = upstream_checks(upstreams, settings.readiness_timeout_seconds)
     app = create_service_app(

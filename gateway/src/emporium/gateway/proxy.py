@@ -1,9 +1,9 @@
-"""Forward one request to an upstream over the shared aiohttp session, streaming both ways."""
+"""Forward one request to an upstream: read the body whole, then stream the answer back."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import aiohttp
@@ -17,7 +17,7 @@ from emporium.gateway.settings import GatewaySettings, Upstream
 logger = logging.getLogger("emporium.gateway.proxy")
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
-BUFFER_LIMIT = 64 * 1024  # bodies up to this size are read whole (and may be retried)
+BUFFER_LIMIT = 64 * 1024  # answers up to this size are read whole before relaying
 CHUNK_SIZE = 64 * 1024
 
 
@@ -39,12 +39,14 @@ class ClientGone(Exception):
 
 
 class UpstreamRuntime:
-    """An upstream with its timeouts and circuit breaker."""
+    """An upstream with its own connection pool, timeouts and circuit breaker."""
 
     def __init__(self, upstream: Upstream, settings: GatewaySettings) -> None:
         self.config = upstream
         self.name = upstream.name
         self.base_url = upstream.url
+        self.pool_size = upstream.pool_size or settings.pool_size
+        self.keepalive_seconds = settings.keepalive_seconds
         self.timeout = aiohttp.ClientTimeout(
             total=None,
             sock_connect=upstream.connect_timeout_seconds or settings.connect_timeout_seconds,
@@ -54,6 +56,40 @@ class UpstreamRuntime:
             failure_threshold=settings.breaker_failure_threshold,
             open_seconds=settings.breaker_open_seconds,
         )
+        self._session: aiohttp.ClientSession | None = None
+
+    @property
+    def session(self) -> aiohttp.ClientSession:
+        """This upstream's pooled session (opened by the lifespan)."""
+        assert self._session is not None, "the gateway lifespan has not run"
+        return self._session
+
+    def open(self) -> None:
+        """Open this upstream's pool."""
+        self._session = client_session(self.pool_size, self.keepalive_seconds)
+
+    async def close(self) -> None:
+        """Close this upstream's pool."""
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+
+def client_session(pool_size: int, keepalive_seconds: float) -> aiohttp.ClientSession:
+    """A session that passes requests through untouched, over at most `pool_size` sockets."""
+    connector = aiohttp.TCPConnector(
+        limit=pool_size,
+        limit_per_host=0,
+        keepalive_timeout=keepalive_seconds,
+        ttl_dns_cache=60,
+    )
+    return aiohttp.ClientSession(
+        connector=connector,
+        auto_decompress=False,
+        cookie_jar=aiohttp.DummyCookieJar(),
+        skip_auto_headers=("User-Agent", "Accept-Encoding", "Content-Type"),
+        timeout=aiohttp.ClientTimeout(total=None),
+    )
 
 
 @dataclass(slots=True)
@@ -69,36 +105,40 @@ class RequestBody:
         return self.chunked or bool(self.content_length)
 
 
-class _BodyStream:
-    """The client's body as an async iterator, enforcing the size limit as it flows."""
+@dataclass(frozen=True, slots=True)
+class BodyLimits:
+    """How large a request body may be and how fast it must arrive."""
 
-    def __init__(self, receive: Receive, limit: int) -> None:
-        self._receive = receive
-        self._limit = self.limit = limit
-        self.too_large = False
-        self.disconnected = False
+    max_bytes: int
+    timeout_seconds: float
+    min_rate: int
 
-    async def __aiter__(self) -> AsyncIterator[bytes]:
+    async def read(self, receive: Receive) -> bytes:
+        """The whole body, or a 413/408 failure (too large, or slower than the minimum rate).
+
+        The deadline is `timeout_seconds` after reading begins, moved on by one second for
+        every `min_rate` bytes received: a client that stops sending, or trickles, is cut off.
+        """
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        parts: list[bytes] = []
         size = 0
         while True:
-            message = await self._receive()
+            try:
+                async with asyncio.timeout_at(start + self.timeout_seconds + size / self.min_rate):
+                    message = await receive()
+            except TimeoutError:
+                raise too_slow(self) from None
             if message["type"] == "http.disconnect":
-                self.disconnected = True
                 raise ClientGone
             chunk: bytes = message.get("body", b"")
             size += len(chunk)
-            if size > self._limit:
-                self.too_large = True
-                raise too_large(self._limit)
+            if size > self.max_bytes:
+                raise too_large(self.max_bytes)
             if chunk:
-                yield chunk
+                parts.append(chunk)
             if not message.get("more_body", False):
-                return
-
-
-async def _read_body(receive: Receive, limit: int) -> bytes:
-    parts = [chunk async for chunk in _BodyStream(receive, limit)]
-    return b"".join(parts)
+                return b"".join(parts)
 
 
 def too_large(limit: int) -> ProxyFailure:
@@ -106,12 +146,22 @@ def too_large(limit: int) -> ProxyFailure:
     return ProxyFailure(413, "payload-too-large", f"The request body is larger than {limit} bytes.")
 
 
-class Proxy:
-    """Sends requests upstream through one pooled session."""
+def too_slow(limits: BodyLimits) -> ProxyFailure:
+    """The 408 failure for a body that did not arrive in time."""
+    return ProxyFailure(
+        408,
+        "request-timeout",
+        f"The request body did not arrive in time (allowed: {limits.timeout_seconds:g} s "
+        f"plus 1 s per {limits.min_rate} bytes); the connection is closed.",
+        {"Connection": "close"},
+    )
 
-    def __init__(self, session: aiohttp.ClientSession, *, max_body_bytes: int) -> None:
-        self.session = session
-        self.max_body_bytes = max_body_bytes
+
+class Proxy:
+    """Reads a request whole, then sends it upstream through that upstream's own pool."""
+
+    def __init__(self, limits: BodyLimits) -> None:
+        self.limits = limits
 
     async def forward(
         self,
@@ -126,8 +176,8 @@ class Proxy:
     ) -> int:
         """Proxy the request and stream the answer; return the status sent to the client."""
         method: str = scope["method"]
-        if body.content_length is not None and body.content_length > self.max_body_bytes:
-            raise too_large(self.max_body_bytes)
+        if body.content_length is not None and body.content_length > self.limits.max_bytes:
+            raise too_large(self.limits.max_bytes)
         wait = upstream.breaker.retry_after()
         if wait is not None:
             raise ProxyFailure(
@@ -136,16 +186,12 @@ class Proxy:
                 f"The {upstream.name} service is failing; the gateway stopped calling it briefly.",
                 {"Retry-After": str(max(1, round(wait)))},
             )
-        stream: _BodyStream | None = None
-        data: bytes | _BodyStream | None = None
-        if body.present:
-            if body.content_length is not None and body.content_length <= BUFFER_LIMIT:
-                data = await _read_body(receive, self.max_body_bytes)
-            else:
-                data = stream = _BodyStream(receive, self.max_body_bytes)
-        retries = 1 if method in IDEMPOTENT_METHODS and stream is None else 0
+        # The body is read whole before an upstream connection is taken, so a client that
+        # dawdles holds only its own connection, never one of the upstream's pool.
+        data = await self.limits.read(receive) if body.present else None
+        retries = 1 if method in IDEMPOTENT_METHODS else 0
         url = _target(upstream.base_url, scope)
-        response = await self._send(upstream, method, url, headers, data, stream, retries)
+        response = await self._send(upstream, method, url, headers, data, retries)
         try:
             return await self._relay(response, send, request_id, extra_headers, upstream)
         finally:
@@ -157,14 +203,13 @@ class Proxy:
         method: str,
         url: URL,
         headers: list[tuple[str, str]],
-        data: bytes | _BodyStream | None,
-        stream: _BodyStream | None,
+        data: bytes | None,
         retries: int,
     ) -> aiohttp.ClientResponse:
         attempt = 0
         while True:
             try:
-                response = await self.session.request(
+                response = await upstream.session.request(
                     method,
                     url,
                     headers=headers,
@@ -178,8 +223,6 @@ class Proxy:
                     504, "upstream-timeout", f"The {upstream.name} service did not answer in time."
                 ) from exc
             except (aiohttp.ClientConnectorError, aiohttp.ServerDisconnectedError) as exc:
-                if stream is not None:
-                    _raise_for_stream(stream, exc)
                 if attempt < retries:
                     attempt += 1
                     logger.info("retrying %s %s after %s", method, url.path, exc.__class__.__name__)
@@ -196,8 +239,6 @@ class Proxy:
                     502, "bad-gateway", f"The {upstream.name} service closed the connection."
                 ) from exc
             except aiohttp.ClientError as exc:
-                if stream is not None:
-                    _raise_for_stream(stream, exc)
                 upstream.breaker.record_failure()
                 raise ProxyFailure(
                     502, "bad-gateway", f"The {upstream.name} service sent an invalid response."
@@ -245,13 +286,6 @@ class Proxy:
             raise
         await send({"type": "http.response.body", "body": b"", "more_body": False})
         return response.status
-
-
-def _raise_for_stream(stream: _BodyStream, exc: BaseException) -> None:
-    if stream.too_large:
-        raise too_large(stream.limit) from exc
-    if stream.disconnected:
-        raise ClientGone from exc
 
 
 def _target(base_url: str, scope: Scope) -> URL:

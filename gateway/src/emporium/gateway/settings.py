@@ -22,6 +22,7 @@ class Upstream(BaseModel):
     prefixes: tuple[str, ...]
     connect_timeout_seconds: float | None = None
     read_timeout_seconds: float | None = None
+    pool_size: int | None = Field(default=None, ge=1)
 
     @field_validator("url")
     @classmethod
@@ -60,10 +61,24 @@ class GatewaySettings(ServiceSettings):
     # Proxy
     connect_timeout_seconds: float = 2.0
     read_timeout_seconds: float = 30.0
-    max_body_bytes: int = 10 * 1024 * 1024
-    pool_size: int = 512
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1)
+    """Largest request body; it is held in memory until sent on (as large as a service takes)."""
+    pool_size: int = Field(default=128, ge=1)
+    """Connections to each upstream (its own pool: one upstream cannot take another's)."""
     keepalive_seconds: float = 4.0  # below uvicorn's 5 s so we never reuse a closing socket
     access_log: bool = True
+
+    # Slow clients: a request is read whole, within these bounds, before any upstream is called
+    header_timeout_seconds: float = Field(default=10.0, gt=0)
+    """A request's headers must arrive within this many seconds, else the connection closes."""
+    body_timeout_seconds: float = Field(default=10.0, gt=0)
+    """A request body must arrive within this many seconds plus one per `body_min_rate` bytes."""
+    body_min_rate: int = Field(default=1024, ge=1)
+    """Bytes per second a client must keep up while sending a body (`408` when slower)."""
+    max_in_flight_per_client: int = Field(default=100, ge=1)
+    """Requests one client address may have in flight at once (service clients excepted)."""
+    max_connections: int = Field(default=2048, ge=1)
+    """Connections the process holds before it answers `503` (uvicorn's --limit-concurrency)."""
 
     # Circuit breaker (per upstream)
     breaker_failure_threshold: int = 5

@@ -14,6 +14,7 @@ class Component:
     port: int
     has_database: bool
     path_prefixes: tuple[str, ...]
+    server_options: tuple[str, ...] = ()
 
     @property
     def env_prefix(self) -> str:
@@ -41,6 +42,7 @@ class Component:
             "--no-server-header",
             "--timeout-graceful-shutdown",
             "5",
+            *self.server_options,
         ]
 
     def migrate_command(self) -> list[str]:
@@ -51,7 +53,9 @@ class Component:
 AUTH = Component("auth", 8001, True, ("/auth", "/.well-known"))
 CATALOG = Component("catalog", 8002, True, ("/catalog",))
 ORDERS = Component("orders", 8003, True, ("/orders",))
-GATEWAY = Component("gateway", 8000, False, ())
+# The edge's own HTTP protocol: a deadline for request headers and a connection cap.
+GATEWAY_HTTP = "--http=emporium.gateway.server:GatewayHttpProtocol"
+GATEWAY = Component("gateway", 8000, False, (), (GATEWAY_HTTP,))
 
 SERVICES: tuple[Component, ...] = (AUTH, CATALOG, ORDERS)
 COMPONENTS: tuple[Component, ...] = (*SERVICES, GATEWAY)
