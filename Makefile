@@ -9,6 +9,7 @@ PY := $(BIN)/python
 PACKAGES := libs/servicekit libs/devstack services/auth services/catalog services/orders gateway \
 	clients/python
 PKG_SRC := $(foreach p,$(PACKAGES),$(p)/src)
+PKG_TESTS := $(wildcard $(foreach p,$(PACKAGES),$(p)/tests))
 STAMP := $(VENV)/.installed
 
 help: ## list the targets
@@ -42,7 +43,7 @@ test-integration: $(STAMP) ## run the cross-service suite (against EMPORIUM_BASE
 lint: $(STAMP) ## ruff check, ruff format --check, mypy strict, then the security scanners
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy $(PKG_SRC) tests bench deploy clients/*.py
+	$(BIN)/mypy $(PKG_SRC) $(PKG_TESTS) tests bench deploy clients/*.py
 	@$(MAKE) --no-print-directory scan
 
 fmt: $(STAMP) ## format and autofix

@@ -6,6 +6,7 @@ import asyncio
 import os
 import socket
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -41,12 +42,13 @@ async def test_valid_token_passes_to_the_upstream(
 async def test_invalid_token_is_refused_before_any_upstream_call(
     client: httpx.AsyncClient, token_factory: TokenFactory, echo: ServerProcess, kind: str
 ) -> None:
-    token = {
+    tokens: dict[str, Callable[[], str]] = {
         "expired": lambda: token_factory.issue(ttl=-10),
         "foreign-key": lambda: TokenFactory().issue(),
         "wrong-audience": lambda: token_factory.issue(aud="someone-else"),
         "garbage": lambda: "not.a.jwt",
-    }[kind]()
+    }
+    token = tokens[kind]()
     rid = f"auth-{uuid.uuid4().hex}"
     response = await client.get(
         "/orders", headers={"Authorization": f"Bearer {token}", "X-Request-ID": rid}

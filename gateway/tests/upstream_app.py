@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -58,7 +59,9 @@ async def app(scope: Scope, receive: Receive, send: Send) -> None:
     query = {k: v[0] for k, v in parse_qs(scope["query_string"].decode()).items()}
     action = path.rstrip("/").rsplit("/", 1)[-1]
     if path == "/readyz":
-        ready = not (READY_FILE and await asyncio.to_thread(os.path.exists, READY_FILE))
+        ready = True
+        if READY_FILE:
+            ready = not await asyncio.to_thread(Path(READY_FILE).exists)
         await _json(send, 200 if ready else 503, {"status": "ready" if ready else "not ready"})
     elif path == "/__seen":
         await _json(send, 200 if query.get("rid") in SEEN else 404, {})

@@ -226,8 +226,8 @@ async def test_cancel_documents_its_problems_and_answers_them_in_that_shape(
     again = await client.post(f"/orders/{order['id']}/cancel", headers=alice)
     missing = await client.post(f"/orders/{uuid.uuid4()}/cancel", headers=alice)
 
-    for answer, status in ((again, 409), (missing, 404)):
-        assert answer.status_code == status
+    for answer, expected in ((again, 409), (missing, 404)):
+        assert answer.status_code == expected
         assert answer.headers["content-type"] == "application/problem+json"
         jsonschema.validate(answer.json(), problem_schema)
         assert set(problem_schema["required"]) <= set(answer.json())
