@@ -62,7 +62,7 @@ async def new_product(
     return dict(product.json())
 
 
-async def stock_of(gateway: httpx.AsyncClient, product_id: str) -> int:
+async def stock_of(gateway: httpx.AsyncClient, product_id: object) -> int:
     """The catalog's current stock of a product (public read)."""
     response = await gateway.get(f"/catalog/products/{product_id}")
     assert response.status_code == 200, response.text

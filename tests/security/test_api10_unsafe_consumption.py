@@ -14,14 +14,9 @@ import httpx
 import pytest
 
 from emporium.servicekit.testing import TokenFactory
+from tests.integration.helpers import bearer, new_product
 from tests.security.listener import listening
-from tests.security.traffic import (
-    bearer,
-    new_account,
-    new_product,
-    place_order,
-    served_meanwhile,
-)
+from tests.security.traffic import new_account, place_order, served_meanwhile
 from tests.system import System
 
 pytestmark = pytest.mark.slow

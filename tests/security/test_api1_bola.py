@@ -13,16 +13,9 @@ import uuid
 import httpx
 import pytest
 
+from tests.integration.helpers import bearer, new_product, stock_of
 from tests.security.conftest import WAREHOUSE
-from tests.security.traffic import (
-    bearer,
-    client_token,
-    new_account,
-    new_product,
-    place_order,
-    served_meanwhile,
-    stock_of,
-)
+from tests.security.traffic import client_token, new_account, place_order, served_meanwhile
 from tests.system import System
 
 pytestmark = pytest.mark.slow

@@ -11,7 +11,8 @@ import uuid
 import httpx
 import pytest
 
-from tests.security.traffic import address, bearer, new_account, new_product, served_meanwhile
+from tests.integration.helpers import bearer, new_product
+from tests.security.traffic import address, new_account, served_meanwhile
 from tests.system import System
 
 pytestmark = pytest.mark.slow

@@ -11,13 +11,8 @@ import uuid
 import httpx
 import pytest
 
-from tests.security.traffic import (
-    bearer,
-    new_account,
-    new_product,
-    place_order,
-    served_meanwhile,
-)
+from tests.integration.helpers import bearer, new_product
+from tests.security.traffic import new_account, place_order, served_meanwhile
 from tests.system import System
 
 pytestmark = pytest.mark.slow

@@ -11,13 +11,8 @@ import asyncio
 import httpx
 import pytest
 
-from tests.security.traffic import (
-    new_account,
-    new_product,
-    place_order,
-    served_meanwhile,
-    stock_of,
-)
+from tests.integration.helpers import new_product, stock_of
+from tests.security.traffic import new_account, place_order, served_meanwhile
 from tests.system import System
 
 pytestmark = pytest.mark.slow

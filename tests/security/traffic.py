@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from tests.integration.helpers import bearer
 from tests.system import System
 
 # Legitimate requests must be answered; a busy 2-core machine gets generous headroom.
@@ -22,11 +23,6 @@ LEGIT_MAX_SECONDS = 5.0
 def address() -> str:
     """A caller address of its own (198.18.0.0/15, the benchmarking range)."""
     return f"198.{random.randint(18, 19)}.{random.randint(0, 255)}.{random.randint(1, 254)}"
-
-
-def bearer(token: str) -> dict[str, str]:
-    """An Authorization header for `token`."""
-    return {"Authorization": f"Bearer {token}"}
 
 
 async def sign_in(gateway: httpx.AsyncClient, email: str, password: str) -> str:
@@ -102,41 +98,6 @@ async def new_account(
     )
     assert created.status_code == 201, created.text
     return email, password, await sign_in(gateway, email, password)
-
-
-async def new_product(
-    gateway: httpx.AsyncClient, admin_token: str, *, stock: int, price_cents: int = 1000
-) -> dict[str, object]:
-    """An active product (in a category of its own) with `stock` units."""
-    suffix = uuid.uuid4().hex[:10]
-    category = await gateway.post(
-        "/catalog/categories",
-        json={"slug": f"sec-{suffix}", "name": f"Security {suffix}"},
-        headers=bearer(admin_token),
-    )
-    assert category.status_code == 201, category.text
-    product = await gateway.post(
-        "/catalog/products",
-        json={
-            "sku": f"SEC-{suffix}",
-            "name": f"Security product {suffix}",
-            "description": "Made by the security suite.",
-            "price_cents": price_cents,
-            "currency": "EUR",
-            "category_id": category.json()["id"],
-            "stock": stock,
-        },
-        headers=bearer(admin_token),
-    )
-    assert product.status_code == 201, product.text
-    return dict(product.json())
-
-
-async def stock_of(gateway: httpx.AsyncClient, product_id: object) -> int:
-    """The catalog's current stock of a product (public read)."""
-    response = await gateway.get(f"/catalog/products/{product_id}")
-    assert response.status_code == 200, response.text
-    return int(response.json()["stock"])
 
 
 async def place_order(
