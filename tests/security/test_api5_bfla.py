@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow
 async def test_a_customer_token_cannot_use_staff_admin_or_service_functions(
     system: System, gateway: httpx.AsyncClient, admin_token: str
 ) -> None:
-    product = await new_product(gateway, admin_token, stock=5)
+    product = await new_product(gateway, admin_token, stock=5, price_cents=1000)
     _, _, customer = await new_account(gateway, admin_token)
     me = bearer(customer)
     own = await place_order(gateway, customer, product["id"], 1)
