@@ -136,6 +136,30 @@ async def test_lost_answer_is_502_and_a_retry_of_the_key_sells_once(
     assert await stored_orders(db, headers) == 1
 
 
+async def test_retry_that_cannot_reach_the_catalog_keeps_an_order_an_earlier_try_sold(
+    make_client: AppFactory, catalog: CatalogDouble, customer: Customer, db: asyncpg.Connection
+) -> None:
+    product = catalog.add_product(stock=5)
+    headers = {**customer(), **key()}
+    catalog.lose_answers = True  # the first try sells, but its answer never arrives
+    async with make_client() as client:
+        lost = await client.post("/orders", json=order_body((product, 2)), headers=headers)
+    assert lost.status_code == 502
+    catalog.reset_faults()
+
+    # The retry never reaches the catalog: that says nothing of what the first try did.
+    async with make_client(gateway_url=closed_port_url()) as client:
+        unreachable = await client.post("/orders", json=order_body((product, 2)), headers=headers)
+    assert unreachable.status_code == 503
+
+    async with make_client() as client:
+        retry = await client.post("/orders", json=order_body((product, 2)), headers=headers)
+    assert retry.status_code == 201, retry.text
+    assert catalog.products[product].stock == 3  # sold once, to the one order
+    assert len([r for r in catalog.reservations.values() if r.lines == [(product, 2)]]) == 1
+    assert await stored_orders(db, headers) == 1
+
+
 async def test_refused_sale_stores_nothing_and_the_key_starts_afresh(
     client: httpx.AsyncClient, catalog: CatalogDouble, customer: Customer, db: asyncpg.Connection
 ) -> None:

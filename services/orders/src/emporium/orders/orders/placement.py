@@ -5,8 +5,9 @@
 2. one catalog call reserves and confirms the stock for the order id (idempotent on it);
 3. one transaction marks the order `confirmed` with the catalog's prices and stores the
    answer for the key.
-If the catalog refuses (short stock, unknown product) or the call never left this process,
-nothing is held: the pending order is dropped and the key reopened, in one transaction. If
+If the catalog refuses (short stock, unknown product), or the call never left this process
+and no earlier try of the key sent this order id, nothing is held: the pending order is
+dropped and the key reopened, in one transaction. If
 the outcome is unknown (a timeout, a 5xx), the order stays pending and the key's lease is let
 go: a retry with the same key re-drives the same call for the same order id (the catalog
 answers with what it did and sells at most once), and the recovery task (`recovery.py`)
@@ -84,14 +85,21 @@ async def _sell(
 ) -> str:
     try:
         reservation = await catalog.sell(claim.order_id, lines)
-    except (Conflict, InvalidInput, NotDelivered) as exc:  # nothing is held
+    except NotDelivered:
+        # This call did nothing; but when an earlier try of the key sent the same order id,
+        # that try may have sold: the outcome stays unknown, so the order stays pending.
+        if claim.redrive:
+            await _let_go(sessionmaker, claim)
+        else:
+            await _drop(sessionmaker, claim)
+        raise
+    except (Conflict, InvalidInput) as exc:  # refused: nothing is held for this order id
         await _drop(sessionmaker, claim)
         if isinstance(exc, Conflict) and exc.problem_slug == "insufficient-stock":
             raise InsufficientStock(exc.extra) from exc
         raise
     except Exception:  # the catalog may have sold: a retry of the key re-drives the call
-        async with sessionmaker() as session, session.begin():
-            await idempotency.let_go(session=session, claim=claim)
+        await _let_go(sessionmaker, claim)
         raise
     try:
         async with sessionmaker() as session, session.begin():
@@ -138,6 +146,12 @@ async def _store_pending(
         )
         .on_conflict_do_nothing(index_elements=[OrderLine.order_id, OrderLine.product_id])
     )
+
+
+async def _let_go(sessionmaker: async_sessionmaker[AsyncSession], claim: Claim) -> None:
+    """The outcome is unknown: keep the order pending and let a retry of the key re-drive it."""
+    async with sessionmaker() as session, session.begin():
+        await idempotency.let_go(session=session, claim=claim)
 
 
 async def _drop(sessionmaker: async_sessionmaker[AsyncSession], claim: Claim) -> None:
