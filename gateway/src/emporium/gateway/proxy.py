@@ -101,6 +101,15 @@ async def _read_body(receive: Receive, limit: int) -> bytes:
     return b"".join(parts)
 
 
+RETRY_SOON = {"Retry-After": "1"}
+
+
+def _timed_out(name: str) -> ProxyFailure:
+    return ProxyFailure(
+        504, "upstream-timeout", f"The {name} service did not answer in time.", RETRY_SOON
+    )
+
+
 def too_large(limit: int) -> ProxyFailure:
     """The 413 failure for a body over `limit` bytes."""
     return ProxyFailure(413, "payload-too-large", f"The request body is larger than {limit} bytes.")
@@ -174,9 +183,7 @@ class Proxy:
                 )
             except (aiohttp.ServerTimeoutError, TimeoutError) as exc:
                 upstream.breaker.record_failure()
-                raise ProxyFailure(
-                    504, "upstream-timeout", f"The {upstream.name} service did not answer in time."
-                ) from exc
+                raise _timed_out(upstream.name) from exc
             except (aiohttp.ClientConnectorError, aiohttp.ServerDisconnectedError) as exc:
                 if stream is not None:
                     _raise_for_stream(stream, exc)
@@ -185,15 +192,20 @@ class Proxy:
                     logger.info("retrying %s %s after %s", method, url.path, exc.__class__.__name__)
                     continue
                 upstream.breaker.record_failure()
+                # A service that is down or restarting: 503 with Retry-After, so clients retry.
                 if isinstance(exc, aiohttp.ClientConnectorError):
                     # Never connected, so never forwarded: callers may rely on that.
                     raise ProxyFailure(
-                        502,
+                        503,
                         "upstream-unreachable",
                         f"The {upstream.name} service cannot be reached.",
+                        RETRY_SOON,
                     ) from exc
                 raise ProxyFailure(
-                    502, "bad-gateway", f"The {upstream.name} service closed the connection."
+                    503,
+                    "upstream-disconnected",
+                    f"The {upstream.name} service closed the connection before answering.",
+                    RETRY_SOON,
                 ) from exc
             except aiohttp.ClientError as exc:
                 if stream is not None:
@@ -220,9 +232,7 @@ class Proxy:
             try:
                 payload = await response.read()
             except (aiohttp.ServerTimeoutError, TimeoutError) as exc:
-                raise ProxyFailure(
-                    504, "upstream-timeout", f"The {upstream.name} service did not answer in time."
-                ) from exc
+                raise _timed_out(upstream.name) from exc
             except aiohttp.ClientError as exc:
                 raise ProxyFailure(
                     502, "bad-gateway", f"The {upstream.name} service sent an invalid response."
