@@ -17,9 +17,11 @@ pytestmark = pytest.mark.slow
 
 
 class DropFirstServer:
-    """Closes the first connection that asks for `/catalog` or `/orders` without answering."""
+    """Breaks the first connection that asks for `/catalog` or `/orders`: closes it without
+    answering (`close`), resets it (`reset`), or cuts the answer's body short (`truncate`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, how: str = "close") -> None:
+        self.how = how
         self.connections = 0  # proxied requests seen (the gateway's spec fetches not counted)
         self._server: asyncio.Server | None = None
 
@@ -33,6 +35,13 @@ class DropFirstServer:
                     await writer.drain()
                     return
                 self.connections += 1
+                if self.connections == 1 and self.how == "reset":
+                    writer.transport.abort()
+                    return
+                if self.connections == 1 and self.how == "truncate":
+                    writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nok")
+                    await writer.drain()
+                    return
                 if self.connections > 1:
                     writer.write(
                         b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
@@ -128,6 +137,27 @@ async def test_idempotent_request_is_retried_once_on_a_dropped_connection(
     assert not_retried.json()["type"].endswith("upstream-disconnected")
     assert not_retried.headers["retry-after"] == "1"
     assert flaky_post.connections == 1
+
+
+@pytest.mark.parametrize("how", ["reset", "truncate"])
+async def test_upstream_dying_mid_request_is_503_with_retry_after(
+    start_gateway: StartGateway, echo: ServerProcess, how: str
+) -> None:
+    # A service killed mid-request resets its connections or cuts its answer short: it is
+    # down or restarting, so the client is told to retry, not that the answer was garbage.
+    async with DropFirstServer(how) as dying:
+        gateway = await start_gateway(
+            f"dying-{how}",
+            GATEWAY_UPSTREAMS=upstreams_env(
+                {"catalog": (echo.url, ["/catalog"]), "orders": (dying.url, ["/orders"])}
+            ),
+        )
+        async with httpx.AsyncClient(base_url=gateway.url, timeout=10) as client:
+            response = await client.post("/orders", content=b"{}")
+        await gateway.stop()
+    assert response.status_code == 503
+    assert response.json()["type"].endswith("upstream-disconnected")
+    assert response.headers["retry-after"] == "1"
 
 
 async def test_breaker_opens_after_failures_and_closes_after_a_probe(

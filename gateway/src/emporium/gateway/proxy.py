@@ -110,6 +110,23 @@ def _timed_out(name: str) -> ProxyFailure:
     )
 
 
+def _disconnected(name: str) -> ProxyFailure:
+    return ProxyFailure(
+        503,
+        "upstream-disconnected",
+        f"The {name} service closed the connection before answering.",
+        RETRY_SOON,
+    )
+
+
+def _failed(name: str, exc: aiohttp.ClientError) -> ProxyFailure:
+    # A reset or a cut-off body is a service dying mid-answer (down or restarting); anything
+    # else is an answer that is not HTTP.
+    if isinstance(exc, aiohttp.ClientOSError | aiohttp.ClientPayloadError):
+        return _disconnected(name)
+    return ProxyFailure(502, "bad-gateway", f"The {name} service sent an invalid response.")
+
+
 def too_large(limit: int) -> ProxyFailure:
     """The 413 failure for a body over `limit` bytes."""
     return ProxyFailure(413, "payload-too-large", f"The request body is larger than {limit} bytes.")
@@ -201,19 +218,12 @@ class Proxy:
                         f"The {upstream.name} service cannot be reached.",
                         RETRY_SOON,
                     ) from exc
-                raise ProxyFailure(
-                    503,
-                    "upstream-disconnected",
-                    f"The {upstream.name} service closed the connection before answering.",
-                    RETRY_SOON,
-                ) from exc
+                raise _disconnected(upstream.name) from exc
             except aiohttp.ClientError as exc:
                 if stream is not None:
                     _raise_for_stream(stream, exc)
                 upstream.breaker.record_failure()
-                raise ProxyFailure(
-                    502, "bad-gateway", f"The {upstream.name} service sent an invalid response."
-                ) from exc
+                raise _failed(upstream.name, exc) from exc
             upstream.breaker.record_success()
             return response
 
@@ -234,9 +244,7 @@ class Proxy:
             except (aiohttp.ServerTimeoutError, TimeoutError) as exc:
                 raise _timed_out(upstream.name) from exc
             except aiohttp.ClientError as exc:
-                raise ProxyFailure(
-                    502, "bad-gateway", f"The {upstream.name} service sent an invalid response."
-                ) from exc
+                raise _failed(upstream.name, exc) from exc
             await send(
                 {"type": "http.response.start", "status": response.status, "headers": out_headers}
             )
