@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from collections.abc import Callable
 
 import asyncpg
@@ -191,3 +192,35 @@ async def test_failure_storing_the_order_releases_the_reservation(
         "released"
     ]
     assert await stored_orders(db, headers) == 0
+
+
+async def test_request_that_outlived_its_lease_leaves_the_order_its_takeover_confirmed(
+    make_client: AppFactory, catalog: CatalogDouble, customer: Customer, db: asyncpg.Connection
+) -> None:
+    # The first request is slow past its lease; a retry of the key takes over the same order,
+    # and the first one confirms it meanwhile. The retry must not then "compensate" by
+    # releasing the stock and deleting the order the first request has just confirmed.
+    product = catalog.add_product(stock=5)
+    headers = {**customer(), **key()}
+    catalog.delay_seconds = 0.6
+    async with make_client(idempotency_lease_seconds=0.2, catalog_timeout_seconds=2.0) as client:
+        first = asyncio.create_task(
+            client.post("/orders", json=order_body((product, 2)), headers=headers)
+        )
+        await asyncio.sleep(0.3)  # the first request's lease has run out
+        takeover = await client.post("/orders", json=order_body((product, 2)), headers=headers)
+        placed = await first
+        catalog.reset_faults()
+        replay = await client.post("/orders", json=order_body((product, 2)), headers=headers)
+
+    assert placed.status_code == 201, placed.text
+    assert takeover.status_code == 409, takeover.text
+    assert takeover.json()["type"].endswith("idempotency-key-in-progress")
+    assert replay.status_code == 201
+    assert replay.json()["id"] == placed.json()["id"]
+    assert catalog.products[product].stock == 3
+    assert [r.status for r in catalog.reservations.values() if r.lines == [(product, 2)]] == [
+        "confirmed"
+    ]
+    status = "SELECT status FROM customer_order WHERE id = $1"
+    assert await db.fetchval(status, uuid.UUID(placed.json()["id"])) == "confirmed"

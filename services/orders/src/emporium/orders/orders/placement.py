@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from emporium.orders.catalog.client import CatalogClient
 from emporium.orders.catalog.schemas import Reservation, ReservationLine
 from emporium.orders.idempotency import service as idempotency
+from emporium.orders.idempotency.exceptions import IdempotencyKeyInProgress
 from emporium.orders.idempotency.service import Claim, Replay
 from emporium.orders.orders.exceptions import InsufficientStock
 from emporium.orders.orders.models import Order, OrderLine, OrderStatus
@@ -106,6 +107,10 @@ async def _sell(
             return await confirm_order(
                 session=session, claim=claim, lines=lines, reservation=reservation
             )
+    except IdempotencyKeyInProgress:
+        # This request outlived its lease and a retry of the key (or recovery) took the order
+        # over: the sale is theirs to record. Nothing to undo; a retry replays their answer.
+        raise
     except Exception as exc:
         level = logging.INFO if isinstance(exc, DomainError) else logging.ERROR
         logger.log(level, "order %s failed after the sale (%r); releasing", claim.order_id, exc)
@@ -157,7 +162,11 @@ async def _let_go(sessionmaker: async_sessionmaker[AsyncSession], claim: Claim) 
 async def _drop(sessionmaker: async_sessionmaker[AsyncSession], claim: Claim) -> None:
     """No order came of this attempt: remove it and let a retry of the key start afresh."""
     async with sessionmaker() as session, session.begin():
-        await session.execute(delete(Order).where(Order.id == claim.order_id))
+        await session.execute(
+            delete(Order).where(
+                Order.id == claim.order_id, Order.status == OrderStatus.PENDING.value
+            )
+        )
         await idempotency.reopen(session=session, claim=claim)
 
 
@@ -204,7 +213,7 @@ async def confirm_order(
         )
     ).one_or_none()
     if order is None:  # resolved meanwhile by another request of the key (or recovery)
-        raise Conflict("The order was resolved meanwhile; retry this request.")
+        raise IdempotencyKeyInProgress()
     await session.execute(
         update(OrderLine),
         [
