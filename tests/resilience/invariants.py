@@ -28,6 +28,8 @@ class Books:
     """Units of each product in pending catalog reservations."""
     sold: Counter[str]
     """Units of each product in confirmed catalog reservations."""
+    owed: int
+    """Stock releases the customers' cancelled orders still owe the catalog."""
 
 
 async def _connect(system: System, name: str) -> asyncpg.Connection:
@@ -47,6 +49,11 @@ async def read_books(system: System, user_ids: list[str], product_ids: list[str]
             records = await orders_db.fetch(
                 "SELECT user_id::text, key, state, order_id::text FROM idempotency_record "
                 "WHERE user_id::text = ANY($1)",
+                user_ids,
+            )
+            owed = await orders_db.fetchval(
+                "SELECT count(*) FROM stock_release r JOIN customer_order o ON o.id = r.order_id "
+                "WHERE o.user_id::text = ANY($1)",
                 user_ids,
             )
             units = await orders_db.fetch(
@@ -82,6 +89,7 @@ async def read_books(system: System, user_ids: list[str], product_ids: list[str]
             {r["product"]: int(r["units"]) for r in held if r["status"] == "pending"}
         ),
         sold=Counter({r["product"]: int(r["units"]) for r in held if r["status"] == "confirmed"}),
+        owed=int(owed),
     )
 
 
@@ -92,7 +100,7 @@ async def converged_books(
     start = time.monotonic()
     while True:
         books = await read_books(system, user_ids, product_ids)
-        pending = "pending" in books.orders.values() or +books.reserved_pending
+        pending = "pending" in books.orders.values() or +books.reserved_pending or books.owed
         if not pending or time.monotonic() - start > timeout:
             return books, time.monotonic() - start
         await asyncio.sleep(0.5)
@@ -109,6 +117,8 @@ def violations(
     pending = sorted(o for o, s in books.orders.items() if s == "pending")
     if pending:
         found.append(f"orders still pending after convergence: {pending}")
+    if books.owed:
+        found.append(f"{books.owed} stock releases of cancelled orders still owed")
     if +books.reserved_pending:
         found.append(f"catalog reservations still pending: {dict(books.reserved_pending)}")
     # Each key's record names its one current order; any other order is a second order.
@@ -119,10 +129,13 @@ def violations(
     for p in purchases:
         record = books.keys.get((user_ids[p.customer], p.key))
         if p.outcome == "confirmed":
-            if books.orders.get(p.order_id or "") != "confirmed":
-                found.append(f"key {p.key} got 201 for {p.order_id}, which is not confirmed")
             if record != ("completed", p.order_id):
                 found.append(f"key {p.key} got 201 for {p.order_id}; its record says {record}")
+            status = books.orders.get(p.order_id or "")
+            if p.cancelled and status != "cancelled":
+                found.append(f"order {p.order_id} was cancelled for its customer, but is {status}")
+            if not p.cancelled and status != "confirmed":
+                found.append(f"key {p.key} got 201 for {p.order_id}, which is {status}")
         elif p.outcome == "rejected" and record is not None:
             state, order_id = record
             if state == "completed" or books.orders.get(order_id) == "confirmed":

@@ -32,8 +32,8 @@ class Answer:
 
     @property
     def definitive(self) -> bool:
-        """201, or a 4xx that says the order will never be placed (e.g. out of stock)."""
-        if self.status == 201:
+        """200/201, or a 4xx that says retrying cannot change it (e.g. out of stock)."""
+        if self.status in (200, 201):
             return True
         return self.status in (409, 422) and self.problem not in RETRY_PROBLEMS
 
@@ -41,7 +41,7 @@ class Answer:
         """201, a documented 4xx, or a 503/504 problem with Retry-After (never a 500)."""
         if self.status is None:
             return gateway_down and self.error != "timeout"
-        if self.status == 201 or self.status in (409, 429):
+        if self.status in (200, 201, 409, 429):
             return True
         return self.status in (503, 504) and self.retry_after is not None
 
@@ -60,6 +60,8 @@ class Purchase:
     lines: list[tuple[str, int]]
     answers: list[Answer] = field(default_factory=list)
     order_id: str | None = None
+    cancel_answers: list[Answer] = field(default_factory=list)
+    """Answers to cancelling the order, when the customer cancelled it."""
 
     @property
     def outcome(self) -> str:
@@ -68,6 +70,18 @@ class Purchase:
         if last is None or not last.definitive:
             return "unresolved"
         return "confirmed" if last.status == 201 else "rejected"
+
+    @property
+    def cancelled(self) -> bool:
+        """The customer was told the order is cancelled (a 200, or a 409 from cancelled)."""
+        return any(
+            a.status == 200 or (a.status == 409 and a.problem == "invalid-transition")
+            for a in self.cancel_answers
+        )
+
+    def all_answers(self) -> list[Answer]:
+        """Every answer to placing and to cancelling."""
+        return [*self.answers, *self.cancel_answers]
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +106,7 @@ class OrderLoad:
         give_up_after: float = 40.0,
         one_each: bool = False,
         quantity: int | None = None,
+        cancel_every: int = 0,
     ) -> None:
         self.base_url = base_url
         self.customers = customers
@@ -101,6 +116,8 @@ class OrderLoad:
         self.give_up_after = give_up_after
         self.one_each = one_each
         self.quantity = quantity
+        self.cancel_every = cancel_every
+        """Cancel every n-th confirmed order of each customer (0: never)."""
         self.purchases: list[Purchase] = []
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -117,6 +134,7 @@ class OrderLoad:
         self, client: httpx.AsyncClient, index: int, customer: Customer, stop: asyncio.Event
     ) -> None:
         rng = random.Random(index)
+        confirmed = 0
         while not stop.is_set():
             count = 1 if self.one_each or len(self.products) == 1 else rng.choice((1, 1, 2))
             chosen = rng.sample(self.products, count)
@@ -126,24 +144,42 @@ class OrderLoad:
                 [(p, self.quantity or rng.randint(1, 3)) for p in chosen],
             )
             self.purchases.append(purchase)
-            await self._until_definitive(client, customer, purchase, stop)
+            body = {"items": [{"product_id": p, "quantity": q} for p, q in purchase.lines]}
+            headers = {
+                "Authorization": f"Bearer {customer.token}",
+                "Idempotency-Key": purchase.key,
+            }
+            await self._until_definitive(client, "/orders", body, headers, purchase.answers, stop)
+            purchase.order_id = purchase.answers[-1].order_id
+            if purchase.outcome == "confirmed":
+                confirmed += 1
+                if self.cancel_every and confirmed % self.cancel_every == 0:
+                    await self._until_definitive(
+                        client,
+                        f"/orders/{purchase.order_id}/cancel",
+                        None,
+                        {"Authorization": f"Bearer {customer.token}"},
+                        purchase.cancel_answers,
+                        stop,
+                    )
             if self.one_each:
                 return
 
     async def _until_definitive(
-        self, client: httpx.AsyncClient, customer: Customer, purchase: Purchase, stop: asyncio.Event
+        self,
+        client: httpx.AsyncClient,
+        path: str,
+        body: dict[str, Any] | None,
+        headers: dict[str, str],
+        answers: list[Answer],
+        stop: asyncio.Event,
     ) -> None:
-        body: dict[str, Any] = {
-            "items": [{"product_id": p, "quantity": q} for p, q in purchase.lines]
-        }
-        headers = {"Authorization": f"Bearer {customer.token}", "Idempotency-Key": purchase.key}
         backoff = 0.1
         stopped_at: float | None = None
         while True:
-            answer = await self._try(client, body, headers)
-            purchase.answers.append(answer)
+            answer = await self._try(client, path, body, headers)
+            answers.append(answer)
             if answer.definitive:
-                purchase.order_id = answer.order_id
                 return
             if stop.is_set():
                 stopped_at = stopped_at or time.monotonic()
@@ -156,11 +192,15 @@ class OrderLoad:
             backoff = min(backoff * 2, self.max_backoff)
 
     async def _try(
-        self, client: httpx.AsyncClient, body: dict[str, Any], headers: dict[str, str]
+        self,
+        client: httpx.AsyncClient,
+        path: str,
+        body: dict[str, Any] | None,
+        headers: dict[str, str],
     ) -> Answer:
         sent = time.monotonic()
         try:
-            response = await client.post("/orders", json=body, headers=headers)
+            response = await client.post(path, json=body, headers=headers)
         except httpx.TimeoutException:
             return Answer(None, None, None, sent, time.monotonic(), "timeout")
         except httpx.TransportError as exc:
@@ -172,20 +212,22 @@ class OrderLoad:
             )
             return Answer(None, None, None, sent, time.monotonic(), detail)
         at = time.monotonic()
-        if response.status_code == 201:
-            return Answer(201, None, None, sent, at, order_id=str(response.json()["id"]))
+        if response.status_code in (200, 201):
+            order_id = str(response.json()["id"])
+            return Answer(response.status_code, None, None, sent, at, order_id=order_id)
         problem = None
         if response.headers.get("content-type", "").startswith("application/problem+json"):
             problem = str(response.json().get("type", "")).removeprefix(PROBLEM_PREFIX)
         return Answer(response.status_code, problem, response.headers.get("Retry-After"), sent, at)
 
-    def first_success_after(self, moment: float) -> float | None:
-        """Seconds from `moment` until the first 201 sent after it, None if none yet."""
+    def first_success_after(self, moment: float, *, or_refusal: bool = False) -> float | None:
+        """Seconds from `moment` until the first 201 (or, with `or_refusal`, any definitive
+        answer) to a request sent after it; None if none yet."""
         times = [
             a.at
             for p in self.purchases
             for a in p.answers
-            if a.status == 201 and a.sent_at >= moment
+            if a.sent_at >= moment and (a.status == 201 or (or_refusal and a.definitive))
         ]
         return min(times) - moment if times else None
 
@@ -198,5 +240,5 @@ class OrderLoad:
         return Counter(
             a.error or f"{a.status}{' ' + a.problem if a.problem else ''}"
             for p in self.purchases
-            for a in p.answers
+            for a in p.all_answers()
         )

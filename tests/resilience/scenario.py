@@ -24,6 +24,8 @@ RECOVERY_LIMIT = 30.0
 """Seconds after the fault within which orders must succeed again."""
 AFTER_RECOVERY = 1.0
 """Seconds of load after the first success, so the recovered system is loaded too."""
+CANCEL_EVERY = 4
+"""Each customer cancels every 4th order it placed."""
 CONVERGENCE_LIMIT = 30.0
 """Seconds within which TTL and recovery must resolve whatever is still pending."""
 
@@ -53,6 +55,7 @@ class Report:
     recovery_seconds: float | None
     convergence_seconds: float
     answers: dict[str, int]
+    cancelled: int = 0
 
     def line(self) -> str:
         """One printable line."""
@@ -65,7 +68,8 @@ class Report:
         answers = ", ".join(f"{k}: {v}" for k, v in sorted(self.answers.items()))
         return (
             f"{self.name:<34} orders {self.attempted:>4} attempted, {self.confirmed:>4} confirmed,"
-            f" {self.rejected:>3} rejected, {self.unresolved} unresolved; fault "
+            f" {self.rejected:>3} rejected, {self.cancelled:>2} then cancelled,"
+            f" {self.unresolved} unresolved; fault "
             f"{self.fault_seconds:.1f}s, orders succeed again {recovery} after it, converged in "
             f"{self.convergence_seconds:.1f}s [{answers}]"
         )
@@ -100,13 +104,20 @@ async def run_scenario(
     """Load, fault, recover, converge; assert every invariant and return the numbers."""
     products = await fresh_products(rig, list(stocks))
     load = OrderLoad(
-        rig.system.base_url, rig.customers, list(products), client_timeout=rig.client_timeout
+        rig.system.base_url,
+        rig.customers,
+        list(products),
+        client_timeout=rig.client_timeout,
+        cancel_every=CANCEL_EVERY,
     )
     stop = asyncio.Event()
+    started = time.monotonic()
     running = asyncio.create_task(load.run(stop))
     try:
-        await asyncio.sleep(WARM_UP)
-        assert load.first_success_after(0.0) is not None, "no order succeeded before the fault"
+        # The fault strikes a loaded system: after the warm-up and once orders succeed.
+        warmed = await _recovered(load, started)
+        assert warmed is not None, "no order succeeded before the fault"
+        await asyncio.sleep(max(0.0, started + WARM_UP - time.monotonic()))
         fault_start = time.monotonic()
         await fault()
         fault_end = time.monotonic()
@@ -130,12 +141,13 @@ async def run_scenario(
         recovery,
         converged,
         dict(load.answer_counts()),
+        sum(p.cancelled for p in load.purchases),
     )
     reports.items.append(report)
     bad_answers = [
         f"key {p.key}: {a.describe()}"
         for p in load.purchases
-        for a in p.answers
+        for a in p.all_answers()
         if not a.acceptable(gateway_down=gateway_down)
     ]
     assert not bad_answers, f"{len(bad_answers)} unacceptable answers: {bad_answers[:10]}"
