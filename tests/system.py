@@ -58,23 +58,54 @@ class System:
         """Start one stopped part again and wait until it is ready (local only)."""
         await self._local().start_service(name)
 
+    async def kill_service(self, name: str) -> None:
+        """Kill one part with SIGKILL, like a crash (local only)."""
+        await self._local().kill_service(name)
+
+    def pause_service(self, name: str) -> None:
+        """Freeze one part with SIGSTOP (local only)."""
+        self._local().pause_service(name)
+
+    def resume_service(self, name: str) -> None:
+        """Let a frozen part carry on with SIGCONT (local only)."""
+        self._local().resume_service(name)
+
+    async def stop_database(self) -> None:
+        """Stop the embedded PostgreSQL server (local only)."""
+        await self._local().stop_database()
+
+    async def start_database(self) -> None:
+        """Start the embedded PostgreSQL server again (local only)."""
+        await self._local().start_database()
+
 
 @asynccontextmanager
 async def booted_system(
-    data_dir: Path, *, prefix: str, admin: tuple[str, str], extra_env: Mapping[str, str]
+    data_dir: Path,
+    *,
+    prefix: str,
+    admin: tuple[str, str],
+    extra_env: Mapping[str, str],
+    ports: Mapping[str, int] | None = None,
+    gateway_routes: Mapping[str, str] | None = None,
 ) -> AsyncIterator[System]:
-    """The whole system, booted like `make run` on free ports with databases of its own."""
+    """The whole system, booted like `make run` on free ports with databases of its own.
+
+    `ports` fixes some parts' ports; `gateway_routes` sends the gateway's traffic for some
+    parts elsewhere (e.g. through a proxy that injects faults).
+    """
     with embedded_postgres_folder() as postgres_folder:
         config = StackConfig(
             data_dir=data_dir,
             postgres_dir=postgres_folder,
-            ports={c.name: free_port() for c in COMPONENTS},
+            ports={c.name: (ports or {}).get(c.name) or free_port() for c in COMPONENTS},
             database_server_url=os.environ.get("EMPORIUM_TEST_DATABASE_URL")
             or os.environ.get("DATABASE_URL"),
             database_prefix=f"{prefix}_{uuid.uuid4().hex[:8]}_",
             seed_demo_data=True,
             admin=admin,
             extra_env=dict(extra_env),
+            gateway_routes=dict(gateway_routes or {}),
         )
         stack = Stack(config, report=lambda message: None)
         try:

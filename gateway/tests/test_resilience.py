@@ -17,9 +17,11 @@ pytestmark = pytest.mark.slow
 
 
 class DropFirstServer:
-    """Closes the first connection that asks for `/catalog` or `/orders` without answering."""
+    """Breaks the first connection that asks for `/catalog` or `/orders`: closes it without
+    answering (`close`), resets it (`reset`), or cuts the answer's body short (`truncate`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, how: str = "close") -> None:
+        self.how = how
         self.connections = 0  # proxied requests seen (the gateway's spec fetches not counted)
         self._server: asyncio.Server | None = None
 
@@ -33,6 +35,13 @@ class DropFirstServer:
                     await writer.drain()
                     return
                 self.connections += 1
+                if self.connections == 1 and self.how == "reset":
+                    writer.transport.abort()
+                    return
+                if self.connections == 1 and self.how == "truncate":
+                    writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nok")
+                    await writer.drain()
+                    return
                 if self.connections > 1:
                     writer.write(
                         b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
@@ -92,6 +101,7 @@ async def test_slow_upstream_gets_504_after_the_read_timeout(resilient: ServerPr
     assert response.status_code == 504
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["type"].endswith("upstream-timeout")
+    assert response.headers["retry-after"] == "1"
     assert elapsed < 2.0
 
 
@@ -121,9 +131,33 @@ async def test_idempotent_request_is_retried_once_on_a_dropped_connection(
     assert retried.status_code == 200
     assert retried.text == "ok"
     assert flaky_get.connections == 2
-    assert not_retried.status_code == 502
-    assert not_retried.json()["status"] == 502
+    # A service that hangs up mid-request is down or restarting: the client may retry soon.
+    assert not_retried.status_code == 503
+    assert not_retried.json()["status"] == 503
+    assert not_retried.json()["type"].endswith("upstream-disconnected")
+    assert not_retried.headers["retry-after"] == "1"
     assert flaky_post.connections == 1
+
+
+@pytest.mark.parametrize("how", ["reset", "truncate"])
+async def test_upstream_dying_mid_request_is_503_with_retry_after(
+    start_gateway: StartGateway, echo: ServerProcess, how: str
+) -> None:
+    # A service killed mid-request resets its connections or cuts its answer short: it is
+    # down or restarting, so the client is told to retry, not that the answer was garbage.
+    async with DropFirstServer(how) as dying:
+        gateway = await start_gateway(
+            f"dying-{how}",
+            GATEWAY_UPSTREAMS=upstreams_env(
+                {"catalog": (echo.url, ["/catalog"]), "orders": (dying.url, ["/orders"])}
+            ),
+        )
+        async with httpx.AsyncClient(base_url=gateway.url, timeout=10) as client:
+            response = await client.post("/orders", content=b"{}")
+        await gateway.stop()
+    assert response.status_code == 503
+    assert response.json()["type"].endswith("upstream-disconnected")
+    assert response.headers["retry-after"] == "1"
 
 
 async def test_breaker_opens_after_failures_and_closes_after_a_probe(
@@ -142,11 +176,14 @@ async def test_breaker_opens_after_failures_and_closes_after_a_probe(
         async with httpx.AsyncClient(base_url=gateway.url, timeout=10) as client:
             assert (await client.get("/orders/1")).status_code == 200
             await orders.stop()
-            failures = [(await client.get("/orders/1")).status_code for _ in range(3)]
-            assert failures == [502, 502, 502]
+            failures = [await client.get("/orders/1") for _ in range(3)]
+            assert [r.status_code for r in failures] == [503, 503, 503]
+            assert all(r.json()["type"].endswith("upstream-unreachable") for r in failures)
+            assert all(r.headers["retry-after"] == "1" for r in failures)
 
             opened = await client.get("/orders/1")
             assert opened.status_code == 503
+            assert opened.json()["type"].endswith("upstream-unavailable")
             assert opened.headers["content-type"] == "application/problem+json"
             assert 1 <= int(opened.headers["retry-after"]) <= 2
             # Other upstreams are unaffected.
@@ -176,9 +213,16 @@ async def test_half_open_probe_failure_opens_the_breaker_again(
     )
     try:
         async with httpx.AsyncClient(base_url=gateway.url, timeout=10) as client:
-            assert [(await client.get("/orders")).status_code for _ in range(3)] == [502, 502, 503]
+            answers = [(await client.get("/orders")).json()["type"] for _ in range(3)]
+            assert [t.rsplit(":", 1)[1] for t in answers] == [
+                "upstream-unreachable",
+                "upstream-unreachable",
+                "upstream-unavailable",
+            ]
             await asyncio.sleep(1.1)
-            assert (await client.get("/orders")).status_code == 502  # the probe fails
-            assert (await client.get("/orders")).status_code == 503  # open again at once
+            probe = await client.get("/orders")  # the probe fails
+            assert probe.json()["type"].endswith("upstream-unreachable")
+            again = await client.get("/orders")  # open again at once
+            assert again.json()["type"].endswith("upstream-unavailable")
     finally:
         await gateway.stop()

@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import struct
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
+from fastapi import APIRouter
 
 from emporium.servicekit import create_app
 from emporium.servicekit.testing import app_client
@@ -76,3 +78,27 @@ async def test_a_database_that_refuses_connections_for_now_is_a_503_problem(
 ) -> None:
     url = f"postgresql://postgres@127.0.0.1:{refusing_server}/db"
     _assert_retry_later(await _get_note(url))
+
+
+async def test_a_stopped_database_on_a_unix_socket_is_a_503_problem(tmp_path: Path) -> None:
+    # A stopped local server removes its socket file: connecting fails with
+    # FileNotFoundError rather than a refused connection.
+    _assert_retry_later(await _get_note(f"postgresql://postgres@/db?host={tmp_path}"))
+
+
+async def test_a_missing_file_elsewhere_is_still_a_500() -> None:
+    router = APIRouter()
+
+    @router.get("/demo/missing-file")
+    async def missing_file() -> None:
+        raise FileNotFoundError("no such template")
+
+    app = create_app(DemoSettings(database_url="postgresql://postgres@/db"), routers=[router])
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://testserver") as client,
+    ):
+        response = await client.get("/demo/missing-file")
+    assert response.status_code == 500
+    assert response.json()["type"].endswith("internal")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from collections.abc import Callable
 
 import asyncpg
@@ -136,6 +137,30 @@ async def test_lost_answer_is_502_and_a_retry_of_the_key_sells_once(
     assert await stored_orders(db, headers) == 1
 
 
+async def test_retry_that_cannot_reach_the_catalog_keeps_an_order_an_earlier_try_sold(
+    make_client: AppFactory, catalog: CatalogDouble, customer: Customer, db: asyncpg.Connection
+) -> None:
+    product = catalog.add_product(stock=5)
+    headers = {**customer(), **key()}
+    catalog.lose_answers = True  # the first try sells, but its answer never arrives
+    async with make_client() as client:
+        lost = await client.post("/orders", json=order_body((product, 2)), headers=headers)
+    assert lost.status_code == 502
+    catalog.reset_faults()
+
+    # The retry never reaches the catalog: that says nothing of what the first try did.
+    async with make_client(gateway_url=closed_port_url()) as client:
+        unreachable = await client.post("/orders", json=order_body((product, 2)), headers=headers)
+    assert unreachable.status_code == 503
+
+    async with make_client() as client:
+        retry = await client.post("/orders", json=order_body((product, 2)), headers=headers)
+    assert retry.status_code == 201, retry.text
+    assert catalog.products[product].stock == 3  # sold once, to the one order
+    assert len([r for r in catalog.reservations.values() if r.lines == [(product, 2)]]) == 1
+    assert await stored_orders(db, headers) == 1
+
+
 async def test_refused_sale_stores_nothing_and_the_key_starts_afresh(
     client: httpx.AsyncClient, catalog: CatalogDouble, customer: Customer, db: asyncpg.Connection
 ) -> None:
@@ -167,3 +192,35 @@ async def test_failure_storing_the_order_releases_the_reservation(
         "released"
     ]
     assert await stored_orders(db, headers) == 0
+
+
+async def test_request_that_outlived_its_lease_leaves_the_order_its_takeover_confirmed(
+    make_client: AppFactory, catalog: CatalogDouble, customer: Customer, db: asyncpg.Connection
+) -> None:
+    # The first request is slow past its lease; a retry of the key takes over the same order,
+    # and the first one confirms it meanwhile. The retry must not then "compensate" by
+    # releasing the stock and deleting the order the first request has just confirmed.
+    product = catalog.add_product(stock=5)
+    headers = {**customer(), **key()}
+    catalog.delay_seconds = 0.6
+    async with make_client(idempotency_lease_seconds=0.2, catalog_timeout_seconds=2.0) as client:
+        first = asyncio.create_task(
+            client.post("/orders", json=order_body((product, 2)), headers=headers)
+        )
+        await asyncio.sleep(0.3)  # the first request's lease has run out
+        takeover = await client.post("/orders", json=order_body((product, 2)), headers=headers)
+        placed = await first
+        catalog.reset_faults()
+        replay = await client.post("/orders", json=order_body((product, 2)), headers=headers)
+
+    assert placed.status_code == 201, placed.text
+    assert takeover.status_code == 409, takeover.text
+    assert takeover.json()["type"].endswith("idempotency-key-in-progress")
+    assert replay.status_code == 201
+    assert replay.json()["id"] == placed.json()["id"]
+    assert catalog.products[product].stock == 3
+    assert [r.status for r in catalog.reservations.values() if r.lines == [(product, 2)]] == [
+        "confirmed"
+    ]
+    status = "SELECT status FROM customer_order WHERE id = $1"
+    assert await db.fetchval(status, uuid.UUID(placed.json()["id"])) == "confirmed"

@@ -141,6 +141,32 @@ class BodyLimits:
                 return b"".join(parts)
 
 
+RETRY_SOON = {"Retry-After": "1"}
+
+
+def _timed_out(name: str) -> ProxyFailure:
+    return ProxyFailure(
+        504, "upstream-timeout", f"The {name} service did not answer in time.", RETRY_SOON
+    )
+
+
+def _disconnected(name: str) -> ProxyFailure:
+    return ProxyFailure(
+        503,
+        "upstream-disconnected",
+        f"The {name} service closed the connection before answering.",
+        RETRY_SOON,
+    )
+
+
+def _failed(name: str, exc: aiohttp.ClientError) -> ProxyFailure:
+    # A reset or a cut-off body is a service dying mid-answer (down or restarting); anything
+    # else is an answer that is not HTTP.
+    if isinstance(exc, aiohttp.ClientOSError | aiohttp.ClientPayloadError):
+        return _disconnected(name)
+    return ProxyFailure(502, "bad-gateway", f"The {name} service sent an invalid response.")
+
+
 def too_large(limit: int) -> ProxyFailure:
     """The 413 failure for a body over `limit` bytes."""
     return ProxyFailure(413, "payload-too-large", f"The request body is larger than {limit} bytes.")
@@ -219,30 +245,26 @@ class Proxy:
                 )
             except (aiohttp.ServerTimeoutError, TimeoutError) as exc:
                 upstream.breaker.record_failure()
-                raise ProxyFailure(
-                    504, "upstream-timeout", f"The {upstream.name} service did not answer in time."
-                ) from exc
+                raise _timed_out(upstream.name) from exc
             except (aiohttp.ClientConnectorError, aiohttp.ServerDisconnectedError) as exc:
                 if attempt < retries:
                     attempt += 1
                     logger.info("retrying %s %s after %s", method, url.path, exc.__class__.__name__)
                     continue
                 upstream.breaker.record_failure()
+                # A service that is down or restarting: 503 with Retry-After, so clients retry.
                 if isinstance(exc, aiohttp.ClientConnectorError):
                     # Never connected, so never forwarded: callers may rely on that.
                     raise ProxyFailure(
-                        502,
+                        503,
                         "upstream-unreachable",
                         f"The {upstream.name} service cannot be reached.",
+                        RETRY_SOON,
                     ) from exc
-                raise ProxyFailure(
-                    502, "bad-gateway", f"The {upstream.name} service closed the connection."
-                ) from exc
+                raise _disconnected(upstream.name) from exc
             except aiohttp.ClientError as exc:
                 upstream.breaker.record_failure()
-                raise ProxyFailure(
-                    502, "bad-gateway", f"The {upstream.name} service sent an invalid response."
-                ) from exc
+                raise _failed(upstream.name, exc) from exc
             upstream.breaker.record_success()
             return response
 
@@ -261,13 +283,9 @@ class Proxy:
             try:
                 payload = await response.read()
             except (aiohttp.ServerTimeoutError, TimeoutError) as exc:
-                raise ProxyFailure(
-                    504, "upstream-timeout", f"The {upstream.name} service did not answer in time."
-                ) from exc
+                raise _timed_out(upstream.name) from exc
             except aiohttp.ClientError as exc:
-                raise ProxyFailure(
-                    502, "bad-gateway", f"The {upstream.name} service sent an invalid response."
-                ) from exc
+                raise _failed(upstream.name, exc) from exc
             await send(
                 {"type": "http.response.start", "status": response.status, "headers": out_headers}
             )

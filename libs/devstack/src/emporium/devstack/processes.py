@@ -83,6 +83,28 @@ class ManagedProcess:
                 os.killpg(proc.pid, signal.SIGKILL)
             await proc.wait()
 
+    async def kill(self) -> None:
+        """SIGKILL at once, like a crash or an OOM kill: no shutdown code runs."""
+        proc = self._proc
+        if proc is None or proc.returncode is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        await proc.wait()
+
+    def pause(self) -> None:
+        """SIGSTOP: the child freezes (its sockets stay open, nothing answers)."""
+        self._signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        """SIGCONT: a paused child carries on where it froze."""
+        self._signal(signal.SIGCONT)
+
+    def _signal(self, signum: signal.Signals) -> None:
+        if self._proc is None or self._proc.returncode is not None:
+            raise ProcessFailed(f"{self.name} is not running")
+        os.killpg(self._proc.pid, signum)
+
     def log_tail(self, lines: int = 30) -> str:
         """The last lines of the child's log."""
         try:

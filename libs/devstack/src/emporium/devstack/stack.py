@@ -50,6 +50,8 @@ class StackConfig:
     seed_demo_data: bool | None = None
     ready_timeout: float = 60.0
     extra_env: dict[str, str] = field(default_factory=dict)
+    gateway_routes: dict[str, str] = field(default_factory=dict)
+    """URLs the gateway reaches some parts at instead of their own (e.g. a proxy in front)."""
 
     @classmethod
     def from_environ(cls, data_dir: Path, environ: Mapping[str, str] = os.environ) -> StackConfig:
@@ -144,6 +146,31 @@ class Stack:
         component = next(c for c in COMPONENTS if c.name == name)
         await self.processes[name].start()
         await self._wait(component)
+
+    async def kill_service(self, name: str) -> None:
+        """Kill one part with SIGKILL (a crash: no graceful shutdown); start it again later."""
+        await self.processes[name].kill()
+
+    def pause_service(self, name: str) -> None:
+        """Freeze one part (SIGSTOP): it keeps its connections but answers nothing."""
+        self.processes[name].pause()
+
+    def resume_service(self, name: str) -> None:
+        """Let a frozen part carry on (SIGCONT)."""
+        self.processes[name].resume()
+
+    async def stop_database(self) -> None:
+        """Stop the embedded PostgreSQL server (fast shutdown: sessions are cut)."""
+        if self._postgres is None:
+            raise StackError("the stack runs no embedded PostgreSQL (DATABASE_URL is set)")
+        await asyncio.to_thread(self._postgres.stop)
+
+    async def start_database(self) -> None:
+        """Start the embedded PostgreSQL server again on the same data and socket."""
+        if self._postgres is None:
+            raise StackError("the stack runs no embedded PostgreSQL (DATABASE_URL is set)")
+        server = await asyncio.to_thread(self._postgres.start)
+        await wait_until_accepting(server)
 
     def _check_ports(self) -> None:
         taken = [
@@ -254,7 +281,11 @@ class Stack:
             "gateway": {
                 "UPSTREAMS": json.dumps(
                     [
-                        {"name": c.name, "url": cfg.url(c.name), "prefixes": list(c.path_prefixes)}
+                        {
+                            "name": c.name,
+                            "url": cfg.gateway_routes.get(c.name, cfg.url(c.name)),
+                            "prefixes": list(c.path_prefixes),
+                        }
                         for c in SERVICES
                     ]
                 ),

@@ -186,6 +186,23 @@ async def _unhandled(request: Request, exc: Exception) -> ProblemResponse:
     )
 
 
+def _raised_by_database_driver(exc: BaseException) -> bool:
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_globals.get("__name__", "").startswith("asyncpg."):
+            return True
+        tb = tb.tb_next
+    return False
+
+
+async def _os_error(request: Request, exc: Exception) -> ProblemResponse:
+    # A stopped server on a unix socket removes the socket file: connecting to it fails
+    # with FileNotFoundError (not ConnectionRefusedError). Any other OSError is a bug.
+    if _raised_by_database_driver(exc):
+        return await _database_unavailable(request, exc)
+    return await _unhandled(request, exc)
+
+
 async def _dbapi_error(request: Request, exc: Exception) -> ProblemResponse:
     assert isinstance(exc, DBAPIError)
     if isinstance(exc, IntegrityError):
@@ -222,4 +239,5 @@ def install_problem_handlers(app: FastAPI) -> None:
     # asyncpg's client-side command_timeout surfaces as a bare TimeoutError.
     app.add_exception_handler(TimeoutError, _dependency_timeout)
     app.add_exception_handler(DBAPIError, _dbapi_error)
+    app.add_exception_handler(OSError, _os_error)
     app.add_exception_handler(Exception, _unhandled)

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from emporium.orders.catalog.client import CATALOG_SCOPE, CatalogClient
 from emporium.orders.orders.recovery import pending_order_recovery
 from emporium.orders.orders.router import router as orders_router
+from emporium.orders.releases.relay import stock_release_relay
 from emporium.orders.settings import OrdersSettings, get_settings
 from emporium.servicekit import KeyProvider
 from emporium.servicekit import create_app as create_service_app
@@ -56,12 +57,13 @@ def catalog_lifespan(
 def orders_lifespan(
     settings: OrdersSettings,
 ) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
-    """The catalog client, then the task that recovers stale pending orders through it."""
+    """The catalog client, then the tasks that recover stale pending orders and settle owed
+    stock releases through it."""
     catalog = catalog_lifespan(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with catalog(app), pending_order_recovery(app):
+        async with catalog(app), pending_order_recovery(app), stock_release_relay(app):
             yield
 
     return lifespan

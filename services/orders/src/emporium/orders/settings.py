@@ -43,6 +43,11 @@ class OrdersSettings(ServiceSettings):
     pending_order_recovery_batch: int = Field(default=100, ge=1, le=10_000)
     """Stale pending orders resolved per round at most."""
 
+    stock_release_interval_seconds: float = Field(default=5.0, gt=0)
+    """Seconds between two rounds that settle stock releases owed by cancelled orders."""
+    stock_release_batch: int = Field(default=100, ge=1, le=10_000)
+    """Owed releases settled per round at most."""
+
     @model_validator(mode="after")
     def _client_secret_configured(self) -> OrdersSettings:
         if self.environment == "production" and not (self.client_secret or self.client_secret_file):

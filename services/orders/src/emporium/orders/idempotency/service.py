@@ -24,6 +24,8 @@ class Claim:
 
     record_id: uuid.UUID
     order_id: uuid.UUID
+    redrive: bool = False
+    """An earlier try may already have sent this order to the catalog (its outcome unknown)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,12 +96,13 @@ async def claim(
         )
     if record.state == "processing" and record.locked_until > now:
         raise IdempotencyKeyInProgress()
-    if record.state == "failed":
+    redrive = record.state == "processing"
+    if not redrive:
         record.order_id = uuid.uuid4()
     record.state = "processing"
     record.locked_until = locked_until
     await session.flush()
-    return Claim(record_id=record.id, order_id=record.order_id)
+    return Claim(record_id=record.id, order_id=record.order_id, redrive=redrive)
 
 
 async def record_of_order(

@@ -5,8 +5,9 @@
 2. one catalog call reserves and confirms the stock for the order id (idempotent on it);
 3. one transaction marks the order `confirmed` with the catalog's prices and stores the
    answer for the key.
-If the catalog refuses (short stock, unknown product) or the call never left this process,
-nothing is held: the pending order is dropped and the key reopened, in one transaction. If
+If the catalog refuses (short stock, unknown product), or the call never left this process
+and no earlier try of the key sent this order id, nothing is held: the pending order is
+dropped and the key reopened, in one transaction. If
 the outcome is unknown (a timeout, a 5xx), the order stays pending and the key's lease is let
 go: a retry with the same key re-drives the same call for the same order id (the catalog
 answers with what it did and sells at most once), and the recovery task (`recovery.py`)
@@ -27,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from emporium.orders.catalog.client import CatalogClient
 from emporium.orders.catalog.schemas import Reservation, ReservationLine
 from emporium.orders.idempotency import service as idempotency
+from emporium.orders.idempotency.exceptions import IdempotencyKeyInProgress
 from emporium.orders.idempotency.service import Claim, Replay
 from emporium.orders.orders.exceptions import InsufficientStock
 from emporium.orders.orders.limits import check_unit_cap
@@ -97,20 +99,31 @@ async def _sell(
 ) -> str:
     try:
         reservation = await catalog.sell(claim.order_id, lines)
-    except (Conflict, InvalidInput, NotDelivered) as exc:  # nothing is held
+    except NotDelivered:
+        # This call did nothing; but when an earlier try of the key sent the same order id,
+        # that try may have sold: the outcome stays unknown, so the order stays pending.
+        if claim.redrive:
+            await _let_go(sessionmaker, claim)
+        else:
+            await _drop(sessionmaker, claim)
+        raise
+    except (Conflict, InvalidInput) as exc:  # refused: nothing is held for this order id
         await _drop(sessionmaker, claim)
         if isinstance(exc, Conflict) and exc.problem_slug == "insufficient-stock":
             raise InsufficientStock(exc.extra) from exc
         raise
     except Exception:  # the catalog may have sold: a retry of the key re-drives the call
-        async with sessionmaker() as session, session.begin():
-            await idempotency.let_go(session=session, claim=claim)
+        await _let_go(sessionmaker, claim)
         raise
     try:
         async with sessionmaker() as session, session.begin():
             return await confirm_order(
                 session=session, claim=claim, lines=lines, reservation=reservation
             )
+    except IdempotencyKeyInProgress:
+        # This request outlived its lease and a retry of the key (or recovery) took the order
+        # over: the sale is theirs to record. Nothing to undo; a retry replays their answer.
+        raise
     except Exception as exc:
         level = logging.INFO if isinstance(exc, DomainError) else logging.ERROR
         logger.log(level, "order %s failed after the sale (%r); releasing", claim.order_id, exc)
@@ -153,10 +166,20 @@ async def _store_pending(
     )
 
 
+async def _let_go(sessionmaker: async_sessionmaker[AsyncSession], claim: Claim) -> None:
+    """The outcome is unknown: keep the order pending and let a retry of the key re-drive it."""
+    async with sessionmaker() as session, session.begin():
+        await idempotency.let_go(session=session, claim=claim)
+
+
 async def _drop(sessionmaker: async_sessionmaker[AsyncSession], claim: Claim) -> None:
     """No order came of this attempt: remove it and let a retry of the key start afresh."""
     async with sessionmaker() as session, session.begin():
-        await session.execute(delete(Order).where(Order.id == claim.order_id))
+        await session.execute(
+            delete(Order).where(
+                Order.id == claim.order_id, Order.status == OrderStatus.PENDING.value
+            )
+        )
         await idempotency.reopen(session=session, claim=claim)
 
 
@@ -203,7 +226,7 @@ async def confirm_order(
         )
     ).one_or_none()
     if order is None:  # resolved meanwhile by another request of the key (or recovery)
-        raise Conflict("The order was resolved meanwhile; retry this request.")
+        raise IdempotencyKeyInProgress()
     await session.execute(
         update(OrderLine),
         [

@@ -71,14 +71,6 @@ _PLACE_RESPONSES: dict[int | str, dict[str, Any]] = {
         s503="The catalog is unavailable; retry after `Retry-After` seconds.",
     ),
 }
-_CATALOG_ERRORS = problem_responses(
-    429,
-    502,
-    503,
-    s429="The catalog is refusing calls for now; retry after `Retry-After` seconds.",
-    s502="The catalog answered with something unusable.",
-    s503="The catalog or the database is unavailable; retry after `Retry-After` seconds.",
-)
 
 
 @router.post(
@@ -162,19 +154,22 @@ async def get_order(order: VisibleOrderDep) -> OrderRead:
 @router.post(
     "/{order_id}/cancel",
     summary="Cancel an order",
-    responses={
-        **problem_responses(
-            403, 404, 409, s409="The order is not confirmed (e.g. already cancelled or shipped)."
-        ),
-        **_CATALOG_ERRORS,
-    },
+    responses=problem_responses(
+        403, 404, 409, s409="The order is not confirmed (e.g. already cancelled or shipped)."
+    ),
 )
 async def cancel_order(
-    order: VisibleOrderDep, session: SessionDep, catalog: CatalogClientDep, principal: PrincipalDep
+    order: VisibleOrderDep,
+    sessionmaker: SessionFactoryDep,
+    catalog: CatalogClientDep,
+    principal: PrincipalDep,
 ) -> OrderRead:
-    """Cancel a confirmed order and give its stock back to the catalog."""
-    cancelled = await service.cancel_order(
-        session=session, catalog=catalog, order=order, principal=principal
+    """Cancel a confirmed order and give its stock back to the catalog.
+
+    The stock goes back at once, or, while the catalog cannot take it, as soon as it can.
+    """
+    cancelled = await service.cancel_and_release(
+        sessionmaker=sessionmaker, catalog=catalog, order_id=order.id, principal=principal
     )
     return OrderRead.model_validate(cancelled)
 

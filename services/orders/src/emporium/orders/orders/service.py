@@ -9,11 +9,12 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import Select, select, tuple_
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from emporium.orders.catalog.client import CatalogClient
 from emporium.orders.orders.exceptions import InvalidTransition, OrderNotFound
 from emporium.orders.orders.models import Order, OrderStatus
+from emporium.orders.releases import service as releases
 from emporium.servicekit import Forbidden, InvalidInput, Principal
 
 READ_ALL = "orders:read:all"
@@ -137,16 +138,32 @@ async def deliver_order(*, session: AsyncSession, order: Order) -> Order:
     return await _save(session, order, OrderStatus.DELIVERED)
 
 
-async def cancel_order(
-    *, session: AsyncSession, catalog: CatalogClient, order: Order, principal: Principal
-) -> Order:
-    """confirmed → cancelled by its owner (or a manager), giving the stock back."""
+async def cancel_order(*, session: AsyncSession, order: Order, principal: Principal) -> Order:
+    """confirmed → cancelled by its owner (or a manager); in the same transaction the order
+    owes the catalog its stock (settled after the commit, see `releases`)."""
     if str(order.user_id) != principal.subject and not principal.has_scopes(MANAGE):
         raise Forbidden("Only the customer who placed the order (or staff) can cancel it.")
     await _move(session, order, OrderStatus.CANCELLED)
-    # Flushed first, row still locked: a failing write never follows a release, and a failing
-    # release raises so the request's session rolls the status back (a retry releases again).
     cancelled = await _save(session, order, OrderStatus.CANCELLED)
     assert order.reservation_id is not None  # every confirmed order has its reservation
-    await catalog.release(order.reservation_id)
+    await releases.owe(session=session, order_id=order.id, reservation_id=order.reservation_id)
+    return cancelled
+
+
+async def cancel_and_release(
+    *,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    catalog: CatalogClient,
+    order_id: uuid.UUID,
+    principal: Principal,
+) -> Order:
+    """Cancel the order (committed with the release it owes), then give its stock back now;
+    if the catalog cannot take it now, the relay gives it back once it can."""
+    async with sessionmaker() as session, session.begin():
+        order = await session.get_one(Order, order_id)
+        cancelled = await cancel_order(session=session, order=order, principal=principal)
+    assert cancelled.reservation_id is not None
+    await releases.settle(
+        sessionmaker=sessionmaker, catalog=catalog, reservation_id=cancelled.reservation_id
+    )
     return cancelled

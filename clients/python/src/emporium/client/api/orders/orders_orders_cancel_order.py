@@ -106,6 +106,8 @@ def sync_detailed(
 
      Cancel a confirmed order and give its stock back to the catalog.
 
+    The stock goes back at once, or, while the catalog cannot take it, as soon as it can.
+
     Args:
         order_id (UUID):
 
@@ -137,6 +139,8 @@ def sync(
 
      Cancel a confirmed order and give its stock back to the catalog.
 
+    The stock goes back at once, or, while the catalog cannot take it, as soon as it can.
+
     Args:
         order_id (UUID):
 
@@ -162,6 +166,8 @@ async def asyncio_detailed(
     """Cancel an order
 
      Cancel a confirmed order and give its stock back to the catalog.
+
+    The stock goes back at once, or, while the catalog cannot take it, as soon as it can.
 
     Args:
         order_id (UUID):
@@ -191,6 +197,8 @@ async def asyncio(
     """Cancel an order
 
      Cancel a confirmed order and give its stock back to the catalog.
+
+    The stock goes back at once, or, while the catalog cannot take it, as soon as it can.
 
     Args:
         order_id (UUID):

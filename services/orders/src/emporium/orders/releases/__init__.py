@@ -1,0 +1,1 @@
+"""Stock releases owed to the catalog (a transactional outbox)."""
