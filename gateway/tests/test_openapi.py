@@ -160,6 +160,7 @@ def test_merge_documents_what_the_gateway_itself_answers() -> None:
         assert responses["401"]["headers"]["WWW-Authenticate"]["required"] is True
         assert responses["429"]["headers"]["Retry-After"]["required"] is True
         assert responses["503"]["headers"]["Retry-After"]["required"] is True
+        assert responses["504"]["headers"]["Retry-After"]["required"] is True
         for response in responses.values():
             assert "RateLimit-Remaining" in response["headers"]
     assert "413" in item["post"]["responses"]  # a body: the edge's size limit

@@ -61,6 +61,7 @@ PROBLEM_HEADERS: dict[int, dict[str, dict[str, Any]]] = {
     401: {"WWW-Authenticate": WWW_AUTHENTICATE_HEADER},
     429: {"Retry-After": RETRY_AFTER_HEADER},
     503: {"Retry-After": RETRY_AFTER_HEADER},
+    504: {"Retry-After": RETRY_AFTER_HEADER},
 }
 
 
