@@ -13,6 +13,7 @@ from yarl import URL
 from emporium.gateway.breaker import CircuitBreaker
 from emporium.gateway.headers import client_response_headers
 from emporium.gateway.settings import GatewaySettings, Upstream
+from emporium.gateway.tracing import EdgeTracer
 
 logger = logging.getLogger("emporium.gateway.proxy")
 
@@ -109,9 +110,16 @@ def too_large(limit: int) -> ProxyFailure:
 class Proxy:
     """Sends requests upstream through one pooled session."""
 
-    def __init__(self, session: aiohttp.ClientSession, *, max_body_bytes: int) -> None:
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        *,
+        max_body_bytes: int,
+        tracing: EdgeTracer | None = None,
+    ) -> None:
         self.session = session
         self.max_body_bytes = max_body_bytes
+        self.tracing = tracing or EdgeTracer(None, "continue")
 
     async def forward(
         self,
@@ -145,7 +153,9 @@ class Proxy:
                 data = stream = _BodyStream(receive, self.max_body_bytes)
         retries = 1 if method in IDEMPOTENT_METHODS and stream is None else 0
         url = _target(upstream.base_url, scope)
-        response = await self._send(upstream, method, url, headers, data, stream, retries)
+        with self.tracing.call(upstream.name, url, method, headers) as call:
+            response = await self._send(upstream, method, url, call.headers, data, stream, retries)
+            call.answered(response.status)
         try:
             return await self._relay(response, send, request_id, extra_headers, upstream)
         finally:
