@@ -28,8 +28,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("emporium.telemetry")
 
-# Probes and scrapes would be most of the spans and none of the interest.
-EXCLUDED_URLS = "/healthz,/readyz,/metrics"
+# Probes, scrapes and the revocation list every part polls would be most of the spans and
+# none of the interest.
+EXCLUDED_URLS = "/healthz,/readyz,/metrics,/.well-known/revocations.json"
 
 _provider: TracerProvider | None = None
 _engine_instrumented = False
@@ -68,6 +69,9 @@ def setup_tracing(settings: ServiceSettings) -> TracerProvider | None:
         "deployment.environment": settings.environment,
         "deployment.environment.name": settings.environment,
     }
+    # The stable HTTP and database conventions, as the gateway's own spans use; the
+    # instrumentations read this variable when they start.
+    os.environ.setdefault("OTEL_SEMCONV_STABILITY_OPT_IN", "http,database")
     if not os.environ.get("OTEL_SERVICE_NAME"):
         attributes["service.name"] = settings.service_name
     # The sampler comes from OTEL_TRACES_SAMPLER (default: parent-based, always on).
@@ -105,7 +109,10 @@ def instrument_engine(engine: AsyncEngine, provider: TracerProvider) -> None:
         return
     from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 
-    SQLAlchemyInstrumentor().instrument(engine=engine.sync_engine, tracer_provider=provider)
+    # The instrumentation declares SQLAlchemy < 2.1; the engine events it uses are unchanged.
+    SQLAlchemyInstrumentor().instrument(
+        engine=engine.sync_engine, tracer_provider=provider, skip_dep_check=True
+    )
     _engine_instrumented = True
 
 

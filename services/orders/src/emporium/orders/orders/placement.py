@@ -30,6 +30,7 @@ from emporium.orders.idempotency import service as idempotency
 from emporium.orders.idempotency.service import Claim, Replay
 from emporium.orders.orders.exceptions import InsufficientStock
 from emporium.orders.orders.models import Order, OrderLine, OrderStatus
+from emporium.orders.orders.outcomes import OrderOutcomes, mark_order
 from emporium.orders.orders.schemas import OrderCreate, OrderRead
 from emporium.servicekit import BadGateway, Conflict, DomainError, InvalidInput
 from emporium.servicekit.service_client import NotDelivered
@@ -57,6 +58,7 @@ async def place_order(
     key: str,
     payload: OrderCreate,
     lease_seconds: float,
+    outcomes: OrderOutcomes | None = None,
 ) -> Placed:
     """Place the order, or replay the answer its idempotency key already has."""
     lines = [ReservationLine(product_id=i.product_id, quantity=i.quantity) for i in payload.items]
@@ -69,10 +71,11 @@ async def place_order(
             request_hash=request_hash,
             lease_seconds=lease_seconds,
         )
+        mark_order(outcome.order_id)
         if isinstance(outcome, Replay):
             return Placed(outcome.status, outcome.body, outcome.order_id, replayed=True)
         await _store_pending(session, user_id, outcome.order_id, lines)
-    body = await _sell(sessionmaker, catalog, outcome, lines)
+    body = await _sell(sessionmaker, catalog, outcome, lines, outcomes)
     return Placed(CREATED, body, outcome.order_id, replayed=False)
 
 
@@ -81,6 +84,7 @@ async def _sell(
     catalog: CatalogClient,
     claim: Claim,
     lines: list[ReservationLine],
+    outcomes: OrderOutcomes | None,
 ) -> str:
     try:
         reservation = await catalog.sell(claim.order_id, lines)
@@ -110,6 +114,8 @@ async def _sell(
                 claim.order_id,
             )
             raise exc from None
+        if outcomes is not None:
+            outcomes.compensated()
         await _drop(sessionmaker, claim)
         raise
 

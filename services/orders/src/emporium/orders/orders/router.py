@@ -18,6 +18,7 @@ from emporium.orders.orders.dependencies import (
     VisibleOrderDep,
 )
 from emporium.orders.orders.models import OrderStatus
+from emporium.orders.orders.outcomes import OrderOutcomesDep
 from emporium.orders.orders.schemas import OrderCreate, OrderPage, OrderRead
 from emporium.servicekit import (
     LOCATION_HEADER,
@@ -91,19 +92,24 @@ async def place_order(
     sessionmaker: SessionFactoryDep,
     catalog: CatalogClientDep,
     settings: SettingsDep,
+    outcomes: OrderOutcomesDep,
 ) -> Response:
     """Buy the lines from the catalog at its prices; a retried key replays the answer.
 
     After a `503` or `502` the order may have been placed: retry with the same key to learn.
     """
-    answer = await placement.place_order(
-        sessionmaker=sessionmaker,
-        catalog=catalog,
-        user_id=service.user_id_of(principal),
-        key=key,
-        payload=payload,
-        lease_seconds=settings.idempotency_lease_seconds,
-    )
+    with outcomes.placement():
+        answer = await placement.place_order(
+            sessionmaker=sessionmaker,
+            catalog=catalog,
+            user_id=service.user_id_of(principal),
+            key=key,
+            payload=payload,
+            lease_seconds=settings.idempotency_lease_seconds,
+            outcomes=outcomes,
+        )
+    if not answer.replayed:
+        outcomes.placed()
     headers = {"Idempotent-Replayed": "true" if answer.replayed else "false"}
     if answer.status == placement.CREATED:
         headers["Location"] = f"/orders/{answer.order_id}"
