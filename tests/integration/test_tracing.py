@@ -16,8 +16,7 @@ import httpx
 import pytest
 
 from emporium.devstack.stack import DEMO_ADMIN
-from tests.integration.helpers import bearer, new_customer, new_product
-from tests.integration.otlp_receiver import (
+from emporium.servicekit.otlp_receiver import (
     SPAN_KIND_CLIENT,
     SPAN_KIND_INTERNAL,
     SPAN_KIND_SERVER,
@@ -26,11 +25,13 @@ from tests.integration.otlp_receiver import (
     ReceivedSpan,
     otlp_receiver,
 )
+from tests.integration.helpers import bearer, new_customer, new_product
 from tests.system import System, booted_system
 
 pytestmark = pytest.mark.slow
 
 ORDER_ID = "emporium.order.id"
+GATEWAY_METRICS_TOKEN = "scraper-token-of-the-trace-tests"
 
 
 def _tracing_env(receiver: OtlpReceiver) -> dict[str, str]:
@@ -39,6 +40,7 @@ def _tracing_env(receiver: OtlpReceiver) -> dict[str, str]:
         "OTEL_TRACES_SAMPLER": "parentbased_always_on",
         "OTEL_BSP_SCHEDULE_DELAY": "200",
         "CATALOG_RESERVATION_TTL": "60",
+        "GATEWAY_METRICS_TOKEN": GATEWAY_METRICS_TOKEN,
     }
 
 
@@ -270,3 +272,39 @@ async def test_with_the_sdk_disabled_nothing_is_exported(
             # Log lines still join up: the ids come from the propagated traceparent.
             assert trace_id in system.log_path("catalog").read_text()
         assert silent.requests == 0
+
+
+def _sample(text: str, name: str, **labels: str) -> float:
+    """The value of one series in a Prometheus text exposition (0 when absent)."""
+    for line in text.splitlines():
+        if not line.startswith(name + "{"):
+            continue
+        body = line[len(name) + 1 : line.rindex("}")]
+        found = dict(part.split("=", 1) for part in body.split(","))
+        if all(found.get(k) == f'"{v}"' for k, v in labels.items()):
+            return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
+async def test_order_outcomes_breakers_and_key_refreshes_are_metrics(
+    traced: System, edge: httpx.AsyncClient, admin: str
+) -> None:
+    _, token = await new_customer(edge, admin)
+    product = await new_product(edge, admin, stock=1)
+    async with httpx.AsyncClient(base_url=traced.service_url("orders")) as orders:
+        before = (await orders.get("/metrics")).text
+
+        assert (await _place(edge, token, product, 1))[0].status_code == 201
+        assert (await _place(edge, token, product, 1))[0].status_code == 409
+
+        after = (await orders.get("/metrics")).text
+    assert _sample(after, "orders_placed_total") == _sample(before, "orders_placed_total") + 1
+    reason = {"reason": "insufficient-stock"}
+    rejected = _sample(after, "orders_rejected_total", **reason)
+    assert rejected == _sample(before, "orders_rejected_total", **reason) + 1
+    scrape = {"Authorization": f"Bearer {GATEWAY_METRICS_TOKEN}"}
+    gateway = (await edge.get("/metrics", headers=scrape)).text
+    closed = {"upstream": "catalog", "state": "closed"}
+    assert _sample(gateway, "gateway_circuit_breaker_state", **closed) == 1.0
+    assert _sample(gateway, "gateway_circuit_breaker_state", upstream="catalog", state="open") == 0
+    assert _sample(gateway, "jwks_refreshes_total", result="success") >= 1

@@ -1,8 +1,9 @@
-"""A small OTLP/HTTP trace receiver: what a collector would get, decoded for assertions."""
+"""A small OTLP/HTTP trace receiver for tests: what a collector would get, decoded."""
 
 from __future__ import annotations
 
 import asyncio
+import socket
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -15,8 +16,6 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
     ExportTraceServiceResponse,
 )
 from opentelemetry.proto.common.v1.common_pb2 import AnyValue
-
-from emporium.devstack.ports import free_port
 
 SPAN_KIND_INTERNAL = 1
 SPAN_KIND_SERVER = 2
@@ -111,10 +110,11 @@ async def otlp_receiver() -> AsyncIterator[OtlpReceiver]:
     app.router.add_post("/v1/traces", receiver._export)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
-    port = free_port()
-    site = web.TCPSite(runner, "127.0.0.1", port)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    site = web.SockSite(runner, sock)
     await site.start()
-    receiver.url = f"http://127.0.0.1:{port}"
+    receiver.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
     try:
         yield receiver
     finally:
