@@ -110,7 +110,13 @@ def test_observability_is_a_profile_publishing_its_uis_on_loopback_only() -> Non
 def test_docker_compose_config_accepts_the_observability_profile(tmp_path: Path) -> None:
     project = project_copy(tmp_path)
     env = clean_env() | dict.fromkeys(required_variables(), "dummy-value")
-    command = [compose_cli(), "--profile", "observability", "config", "--services"]
+    command: list[str | Path] = [
+        compose_cli(),
+        "--profile",
+        "observability",
+        "config",
+        "--services",
+    ]
     result = run(command, cwd=project, env=env)
     assert result.returncode == 0, result.stderr
     assert set(result.stdout.split()) >= OBSERVABILITY
