@@ -260,8 +260,8 @@ async def limit_checks(pool: asyncpg.Pool, created: int) -> list[str]:
 async def run(args: argparse.Namespace) -> str:
     """Boot (exporting traces to a sink as `--tracing` says), measure, stop; the report."""
     async with otlp_sink() as sink:
-        text_ = await _run(args, sink.env(args.tracing))
-    if args.tracing != "off":
+        text_ = await _run(args, sink.env(args.tracing or "off"))
+    if args.tracing not in (None, "off"):
         text_ += (
             f"- tracing `{args.tracing}`: {sink.requests} OTLP exports, "
             f"{sink.bytes / 1e6:.1f} MB, to a sink that drops them.\n"
@@ -380,7 +380,7 @@ def report(
     lines = [
         f"# Order placement benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         "",
-        f"`POST /orders` through the gateway, default settings (tracing: {args.tracing}), "
+        f"`POST /orders` through the gateway, default settings (tracing: {args.tracing or 'off'}), "
         "one uvicorn worker per part, "
         f"{os.cpu_count()} CPUs; {args.customers} customers (tokens signed with the system's "
         f"key) over {ADDRESSES} loopback "
@@ -483,8 +483,9 @@ def main() -> None:
     parser.add_argument(
         "--tracing",
         choices=sorted(SAMPLERS),
-        default="off",
-        help="export traces to a local sink: always (every trace) or 10pct; off: no endpoint",
+        default=None,
+        help="tracing off (no endpoint), or spans of every trace (always) or one in ten "
+        "(10pct) exported to a local sink; results go to orders-tracing-<choice>-*.md",
     )
     args = parser.parse_args()
     if args.quick:
@@ -493,7 +494,7 @@ def main() -> None:
     print(text_)
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    name = "orders" if args.tracing == "off" else f"orders-tracing-{args.tracing}"
+    name = "orders" if args.tracing is None else f"orders-tracing-{args.tracing}"
     (RESULTS / f"{name}-{stamp}.md").write_text(text_)
     (RESULTS / f"{name}-latest.md").write_text(text_)
 
