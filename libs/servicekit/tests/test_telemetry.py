@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
 
@@ -41,21 +42,29 @@ def _line() -> dict[str, object]:
     return line
 
 
+def _in_a_request(request_id: str, traceparent: str | None) -> dict[str, object]:
+    """A log line rendered inside a request's context (a copy: nothing leaks to other tests)."""
+
+    def render() -> dict[str, object]:
+        set_request_context(request_id, traceparent)
+        return _line()
+
+    return contextvars.copy_context().run(render)
+
+
 def test_log_lines_carry_the_hops_traceparent_ids_without_tracing() -> None:
     trace_id, span_id = "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"
-    set_request_context("rid-1", f"00-{trace_id}-{span_id}-01")
 
-    line = _line()
+    line = _in_a_request("rid-1", f"00-{trace_id}-{span_id}-01")
 
     assert (line["request_id"], line["trace_id"], line["span_id"]) == ("rid-1", trace_id, span_id)
 
 
 def test_log_lines_carry_the_active_spans_ids_with_tracing() -> None:
-    set_request_context("rid-2", None)
     tracer = TracerProvider().get_tracer("test")
 
     with tracer.start_as_current_span("work") as span:
-        line = _line()
+        line = _in_a_request("rid-2", None)
 
     context = span.get_span_context()
     assert line["trace_id"] == format(context.trace_id, "032x")
