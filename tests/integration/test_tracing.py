@@ -298,6 +298,8 @@ async def test_order_outcomes_breakers_and_key_refreshes_are_metrics(
         assert (await _place(edge, token, product, 1))[0].status_code == 409
 
         after = (await orders.get("/metrics")).text
+    calls = {"upstream": "catalog", "state": "closed"}
+    assert _sample(after, "service_client_circuit_breaker_state", **calls) == 1.0
     assert _sample(after, "orders_placed_total") == _sample(before, "orders_placed_total") + 1
     reason = {"reason": "insufficient-stock"}
     rejected = _sample(after, "orders_rejected_total", **reason)

@@ -152,6 +152,17 @@ def create_app(
     app.state.settings = settings
     metrics = Metrics(settings.service_name)
     app.state.metrics = metrics
+    # The breakers of the app's clients of other services (`app.state.service_clients`).
+    metrics.states(
+        "service_client_circuit_breaker_state",
+        "Circuit breaker of each service this part calls: 1 for its current state.",
+        "upstream",
+        lambda: [
+            (name, client.breaker.state)
+            for name, client in getattr(app.state, "service_clients", {}).items()
+        ],
+        ["closed", "open", "half-open"],
+    )
     install_problem_handlers(app)
     app.state.readiness = readiness = Readiness(checks, ttl=settings.readiness_cache_seconds)
     app.include_router(health_router(readiness))
