@@ -11,15 +11,24 @@ import pytest
 from emporium.servicekit.otlp_receiver import (
     SPAN_KIND_CLIENT,
     SPAN_KIND_SERVER,
+    STATUS_ERROR,
     OtlpReceiver,
     otlp_receiver,
 )
 
-from .conftest import StartGateway
+from .conftest import StartGateway, upstreams_env
+from .servers import ServerProcess, free_port
 
 pytestmark = pytest.mark.slow
 
 BAGGAGE = "tenant=outsider"
+# In order: a failed call opens the breaker (threshold 1); the anonymous bucket holds 3.
+REFUSALS = [
+    ("unreachable", "/orders/1"),
+    ("open", "/orders/1"),
+    ("allowed", "/catalog/products"),
+    ("limited", "/catalog/products"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -108,3 +117,49 @@ async def test_untraced_gateway_restarts_an_untrusted_trace_too(
 
     assert seen["traceparent"].split("-")[1] != trace_id
     assert "baggage" not in seen
+
+
+async def test_edge_refusals_are_server_spans_with_their_status(
+    start_gateway: StartGateway, echo: ServerProcess, receiver: OtlpReceiver
+) -> None:
+    dead = f"http://127.0.0.1:{free_port()}"  # nothing listens: every call fails to connect
+    gateway = await start_gateway(
+        "traced-refusals",
+        OTEL_EXPORTER_OTLP_ENDPOINT=receiver.url,
+        OTEL_BSP_SCHEDULE_DELAY="100",
+        GATEWAY_UPSTREAMS=upstreams_env(
+            {"catalog": (echo.url, ["/catalog"]), "orders": (dead, ["/orders"])}
+        ),
+        GATEWAY_BREAKER_FAILURE_THRESHOLD="1",
+        GATEWAY_BREAKER_OPEN_SECONDS="30",
+        GATEWAY_ANONYMOUS_RATE_LIMIT_PER_SECOND="0.01",
+        GATEWAY_ANONYMOUS_RATE_LIMIT_BURST="3",
+    )
+    answers: dict[str, tuple[int, str]] = {}
+    async with httpx.AsyncClient(base_url=gateway.url, timeout=10.0) as client:
+        for name, path in REFUSALS:
+            headers, trace_id, _ = _incoming()
+            answers[name] = ((await client.get(path, headers=headers)).status_code, trace_id)
+
+    assert [status for status, _ in answers.values()] == [502, 503, 200, 429]
+    spans = {
+        name: await receiver.wait_for(
+            trace_id, lambda got: any(s.kind == SPAN_KIND_SERVER for s in got)
+        )
+        for name, (_, trace_id) in answers.items()
+    }
+    (unreachable,) = [s for s in spans["unreachable"] if s.kind == SPAN_KIND_SERVER]
+    assert unreachable.status_code == STATUS_ERROR
+    assert unreachable.attributes["error.type"] == "upstream-unreachable"
+    (failed_call,) = [s for s in spans["unreachable"] if s.kind == SPAN_KIND_CLIENT]
+    assert failed_call.status_code == STATUS_ERROR
+    # The open breaker answers without calling: a server span, no client span.
+    (opened,) = spans["open"]
+    assert (opened.kind, opened.status_code) == (SPAN_KIND_SERVER, STATUS_ERROR)
+    assert opened.attributes["http.response.status_code"] == 503
+    assert opened.attributes["error.type"] == "upstream-unavailable"
+    # A 429 is the client's doing: recorded with its type, not as the server's error.
+    (limited,) = spans["limited"]
+    assert limited.attributes["http.response.status_code"] == 429
+    assert limited.attributes["error.type"] == "rate-limited"
+    assert limited.status_code != STATUS_ERROR
