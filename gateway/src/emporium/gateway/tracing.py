@@ -8,11 +8,13 @@ hand, with the HTTP semantic conventions' names and attributes. W3C `traceparent
 from __future__ import annotations
 
 import time
+from contextvars import Token
 from types import TracebackType
 from typing import Literal
 
 from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
+from opentelemetry.context import Context
 from opentelemetry.trace import Link, SpanKind, Status, StatusCode
 from starlette.types import Scope
 from yarl import URL
@@ -33,7 +35,7 @@ def _carrier(scope: Scope) -> dict[str, str]:
 class EdgeSpan:
     """The server span of one proxied request, current until `end`."""
 
-    def __init__(self, span: trace.Span, token: object) -> None:
+    def __init__(self, span: trace.Span, token: Token[Context]) -> None:
         self.span = span
         self._token = token
         self._failed = False
@@ -52,7 +54,7 @@ class EdgeSpan:
         if status >= 500 and not self._failed:
             self.span.set_status(Status(StatusCode.ERROR))
         self.span.end()
-        otel_context.detach(self._token)  # type: ignore[arg-type]
+        otel_context.detach(self._token)
 
 
 class UpstreamCall:
@@ -69,7 +71,7 @@ class UpstreamCall:
         headers: list[tuple[str, str]],
     ) -> None:
         self._span: trace.Span | None = None
-        self._token: object = None
+        self._token: Token[Context] | None = None
         self.headers = headers
         if tracer is None:
             return
@@ -117,7 +119,8 @@ class UpstreamCall:
             span.set_attribute("error.type", type(exc).__qualname__)
             span.set_status(Status(StatusCode.ERROR, str(exc)))
         span.end()
-        otel_context.detach(self._token)  # type: ignore[arg-type]
+        if self._token is not None:
+            otel_context.detach(self._token)
 
 
 class EdgeTracer:
