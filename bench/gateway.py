@@ -27,6 +27,7 @@ from pathlib import Path
 
 import httpx
 
+from bench.otlp_sink import SAMPLERS, otlp_sink
 from emporium.servicekit.testing import (
     TokenFactory,
     create_migrated_database,
@@ -353,19 +354,91 @@ async def run(args: argparse.Namespace) -> str:
     return table(scenarios, meta)
 
 
+async def run_tracing(args: argparse.Namespace) -> str:
+    """The gateway ceiling with tracing off, on (every trace) and on (one in ten), alternating.
+
+    Three gateways in front of the same free upstream, exporting to a sink that drops the
+    spans (a collector's cost is not the gateway's); wrk sends no `traceparent`, so every
+    request starts a trace and the sampler alone decides.
+    """
+    ensure_tools()
+    base = Path(tempfile.mkdtemp(prefix="bench-gateway-tracing-"))
+    os.chmod(base, 0o755)  # noqa: S103 - nginx workers (nobody) read the static files
+    (base / "logs").mkdir()
+    procs = Processes(base / "logs")
+    modes = tuple(SAMPLERS)
+    ports = {n: free_port() for n in ("catalog", "nginx_catalog", "static", "nginx_static", *modes)}
+    (base / "www" / "catalog").mkdir(parents=True)
+    (base / "www" / "catalog" / "products").write_text('{"items": [], "next_cursor": null}')
+    tokens = TokenFactory()
+    (base / "www" / "jwks.json").write_text(json.dumps({"keys": [tokens.public_jwk]}))
+    conf = nginx_conf(base, ports["catalog"], ports)
+    nginx_pid = base / "nginx.pid"
+    static = f"http://127.0.0.1:{ports['static']}"
+    async with otlp_sink() as sink:
+        try:
+            await sh([nginx_binary(), "-c", str(conf), "-p", str(base), "-g", "daemon on;"])
+            for mode in modes:
+                env = {**gateway_env(static, f"{static}/jwks.json"), **sink.env(mode)}
+                procs.start(f"gateway-{mode}", uvicorn(GATEWAY_APP, ports[mode]), env)
+            url = {m: f"http://127.0.0.1:{ports[m]}{PATH}" for m in modes}
+            for mode in modes:
+                await wait_ok(url[mode])
+            labels = {"off": "tracing off (no endpoint)", "always": "tracing on, every trace",
+                      "10pct": "tracing on, 10 % sampled"}  # fmt: skip
+            scenarios = {
+                m: Scenario(f"free upstream via gateway, {labels[m]}", url[m]) for m in modes
+            }
+            for scenario in scenarios.values():
+                wrk(scenario, 1, args.connections, record=False)  # warm-up
+            for round_ in range(args.rounds):
+                print(f"round {round_ + 1}/{args.rounds}", flush=True)
+                for scenario in scenarios.values():
+                    await asyncio.to_thread(wrk, scenario, args.seconds, args.connections)
+        finally:
+            if nginx_pid.exists():
+                stop = [nginx_binary(), "-c", str(conf), "-p", str(base), "-s", "stop"]
+                await sh(stop, check=False)
+            procs.stop()
+    rows = ["| scenario | req/s | p50 ms | p99 ms |", "|---|---:|---:|---:|"]
+    med = {m: (s.median(s.rps), s.median(s.p50), s.median(s.p99)) for m, s in scenarios.items()}
+    for mode, s in scenarios.items():
+        rows.append(f"| {s.name} | {med[mode][0]:,.0f} | {med[mode][1]:.2f} | {med[mode][2]:.2f} |")
+    cost = {m: (1 - med[m][0] / med["off"][0]) * 100 for m in modes}
+    meta = (
+        f"# Gateway tracing cost, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n\n"
+        f"`GET {PATH}` from a free upstream (nginx static file), wrk -t2 -c{args.connections} "
+        f"-d{args.seconds}s, {args.rounds} alternating rounds (medians), one uvicorn worker per "
+        f"gateway, {os.cpu_count()} CPUs, spans exported over OTLP/HTTP to a sink that drops "
+        f"them ({sink.requests} exports, {sink.bytes / 1e6:.1f} MB)."
+    )
+    lines = [
+        "",
+        f"- throughput lost to tracing, every trace: **{cost['always']:.1f} %**",
+        f"- throughput lost to tracing, 10 % sampled: **{cost['10pct']:.1f} %**",
+    ]
+    return f"{meta}\n\n" + "\n".join(rows + lines) + "\n"
+
+
 def main() -> None:
     """Parse options, run, print and save the table."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument(
+        "--tracing",
+        action="store_true",
+        help="only the gateway ceiling, tracing off vs on (every trace, 10 %%)",
+    )
     args = parser.parse_args()
-    report = asyncio.run(run(args))
+    report = asyncio.run(run_tracing(args) if args.tracing else run(args))
     print(report)
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    (RESULTS / f"gateway-{stamp}.md").write_text(report)
-    (RESULTS / "gateway-latest.md").write_text(report)
+    name = "gateway-tracing" if args.tracing else "gateway"
+    (RESULTS / f"{name}-{stamp}.md").write_text(report)
+    (RESULTS / f"{name}-latest.md").write_text(report)
 
 
 if __name__ == "__main__":

@@ -37,6 +37,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from bench.gateway import RESULTS, free_port
 from bench.orderlimit import limit_orders, prepare
 from bench.orderload import Customer, Mix, Sample, closed_loop, http_orders, median, open_loop
+from bench.otlp_sink import SAMPLERS, otlp_sink
 from emporium.auth.keys.service import SigningKey
 from emporium.catalog.seed import load_synthetic
 from emporium.devstack import Stack
@@ -93,8 +94,8 @@ class CpuMeter:
 SCRAPE_TOKEN = secrets.token_urlsafe(16)
 
 
-async def boot(base: Path, server: str | None) -> Stack:
-    """The whole system on free ports, with data in `base`."""
+async def boot(base: Path, server: str | None, otel: dict[str, str] | None = None) -> Stack:
+    """The whole system on free ports, with data in `base` (and `otel` variables, if any)."""
     config = StackConfig(
         data_dir=base,
         ports={c.name: free_port() for c in COMPONENTS},
@@ -105,6 +106,7 @@ async def boot(base: Path, server: str | None) -> Stack:
             "GATEWAY_METRICS_TOKEN": SCRAPE_TOKEN,
             # Each of the few customers places hundreds of orders of the hot product.
             "ORDERS_MAX_UNITS_PER_PRODUCT_PER_CUSTOMER": "1000000",
+            **(otel or {}),
         },
     )
     stack = Stack(config, report=lambda line: print(f"  {line}", flush=True))
@@ -261,11 +263,22 @@ async def limit_checks(pool: asyncpg.Pool, created: int) -> list[str]:
 
 
 async def run(args: argparse.Namespace) -> str:
-    """Boot, load, measure, check, stop; return the report."""
+    """Boot (exporting traces to a sink as `--tracing` says), measure, stop; the report."""
+    async with otlp_sink() as sink:
+        text_ = await _run(args, sink.env(args.tracing or "off"))
+    if args.tracing not in (None, "off"):
+        text_ += (
+            f"- tracing `{args.tracing}`: {sink.requests} OTLP exports, "
+            f"{sink.bytes / 1e6:.1f} MB, to a sink that drops them.\n"
+        )
+    return text_
+
+
+async def _run(args: argparse.Namespace, otel: dict[str, str]) -> str:
     base = Path(tempfile.mkdtemp(prefix="bench-orders-"))
     server = os.environ.get("EMPORIUM_TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
     print("booting the system", flush=True)
-    stack = await boot(base, server)
+    stack = await boot(base, server, otel)
     engines = {
         s.name: create_async_engine(to_async_url(stack.database_url(s.name))) for s in SERVICES
     }
@@ -372,7 +385,8 @@ def report(
     lines = [
         f"# Order placement benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         "",
-        f"`POST /orders` through the gateway, default settings, one uvicorn worker per part, "
+        f"`POST /orders` through the gateway, default settings (tracing: {args.tracing or 'off'}), "
+        "one uvicorn worker per part, "
         f"{os.cpu_count()} CPUs; {args.customers} customers (tokens signed with the system's "
         f"key) over {ADDRESSES} loopback "
         f"addresses, a fresh Idempotency-Key per order, 1-3 lines over {PRODUCTS:,} products "
@@ -471,6 +485,13 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32, 64])
     parser.add_argument("--hot-concurrency", type=int, default=32)
     parser.add_argument("--open-fractions", type=float, nargs="+", default=[0.25, 0.5, 0.75])
+    parser.add_argument(
+        "--tracing",
+        choices=sorted(SAMPLERS),
+        default=None,
+        help="tracing off (no endpoint), or spans of every trace (always) or one in ten "
+        "(10pct) exported to a local sink; results go to orders-tracing-<choice>-*.md",
+    )
     args = parser.parse_args()
     if args.quick:
         args.rounds, args.seconds = 1, 4.0
@@ -478,8 +499,9 @@ def main() -> None:
     print(text_)
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    (RESULTS / f"orders-{stamp}.md").write_text(text_)
-    (RESULTS / "orders-latest.md").write_text(text_)
+    name = "orders" if args.tracing is None else f"orders-tracing-{args.tracing}"
+    (RESULTS / f"{name}-{stamp}.md").write_text(text_)
+    (RESULTS / f"{name}-latest.md").write_text(text_)
 
 
 if __name__ == "__main__":

@@ -144,7 +144,10 @@ def compose_problems(doc: dict[str, Any], parts: tuple[Part, ...]) -> list[str]:
             problems.append(f"compose {part.name}: publishes {ports}; only the gateway may")
     for name, service in services.items():
         if name not in named and not name.endswith("-migrate") and container_ports(service):
-            problems.append(f"compose {name}: publishes ports; only the gateway may")
+            if service.get("profiles") != ["observability"]:
+                problems.append(f"compose {name}: publishes ports; only the gateway may")
+            elif any(not str(p).startswith("127.0.0.1:") for p in service.get("ports") or []):
+                problems.append(f"compose {name}: an observability UI is published past loopback")
         if name not in named:
             problems += healthcheck_problems(name, service)
     upstreams = environment(services.get("gateway") or {}).get("GATEWAY_UPSTREAMS")

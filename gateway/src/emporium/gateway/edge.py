@@ -6,6 +6,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 
+from prometheus_client import Counter
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from emporium.gateway.headers import upstream_request_headers
@@ -14,6 +15,7 @@ from emporium.gateway.proxy import ClientGone, Proxy, ProxyFailure, RequestBody,
 from emporium.gateway.ratelimit import Decision, RateLimiter, RatePolicies
 from emporium.gateway.responses import send_problem
 from emporium.gateway.settings import GatewaySettings
+from emporium.gateway.tracing import TRACE_HEADERS, EdgeSpan, EdgeTracer, now_ns
 from emporium.servicekit.context import accept_request_id, child_traceparent, set_request_context
 from emporium.servicekit.jwks import KeySetUnavailable
 from emporium.servicekit.metrics import Metrics
@@ -36,6 +38,8 @@ class GatewayRuntime:
     proxy: Proxy | None = None
     verifier: TokenVerifier | None = None
     limiter: RateLimiter | None = None
+    rate_limited: Counter | None = None
+    tracing: EdgeTracer = field(default_factory=lambda: EdgeTracer(None, "continue"))
     routes: tuple[tuple[str, str, str, UpstreamRuntime], ...] = field(default=())
     in_flight: InFlightLimiter = field(init=False)
 
@@ -77,6 +81,7 @@ class EdgeApp:
         self, scope: Scope, receive: Receive, send: Send, label: str, upstream: UpstreamRuntime
     ) -> None:
         start = time.perf_counter()
+        start_ns = now_ns()
         rid = tp = auth = length = te = conn = host = None
         for key, value in scope["headers"]:
             if key == b"x-request-id":
@@ -94,14 +99,32 @@ class EdgeApp:
             elif key == b"host":
                 host = value
         request_id = accept_request_id(rid.decode("latin-1") if rid else None)
-        traceparent = child_traceparent(tp.decode("latin-1") if tp else None)
-        set_request_context(request_id, traceparent)
+        set_request_context(request_id, None)
         rid_bytes = request_id.encode()
         status = 500
+        tracing = self.runtime.tracing
+        span: EdgeSpan | None = None
         try:
             client = scope.get("client")
             client_host = client[0] if client else None
-            principal = await self._authenticate(auth)
+            principal: Principal | None = None
+            rejected: ProxyFailure | None = None
+            try:
+                principal = await self._authenticate(auth)
+            except ProxyFailure as failure:
+                rejected = failure
+            # Only now is it known whether the caller's trace headers are to be trusted.
+            trusted = tracing.trusts(service_client=principal is not None and principal.is_client)
+            if tracing.enabled:
+                span = tracing.server_span(
+                    scope, label, upstream.name, trusted=trusted, start_ns=start_ns
+                )
+                traceparent = ""  # the client span sets the trace headers
+            else:
+                traceparent = child_traceparent(tp.decode("latin-1") if tp and trusted else None)
+                set_request_context(request_id, traceparent)
+            if rejected is not None:
+                raise rejected
             extra = await self._rate_limit(scope, principal, client_host)
             body = _request_body(length, te)
             headers = upstream_request_headers(
@@ -113,6 +136,10 @@ class EdgeApp:
                 scheme=scope.get("scheme", "http"),
                 host=host,
             )
+            if not trusted:  # an untrusted trace's state and baggage stop here
+                headers = [(k, v) for k, v in headers if k.lower() not in TRACE_HEADERS]
+                if traceparent:
+                    headers.append(("traceparent", traceparent))
             proxy = self.runtime.proxy
             assert proxy is not None, "the gateway lifespan has not run"
             # Service clients are verified callers with a policy of their own; everyone else
@@ -128,11 +155,15 @@ class EdgeApp:
                     self.runtime.in_flight.release(slot)
         except ProxyFailure as failure:
             status = failure.status
+            if span is not None:
+                span.rejected(failure.status, failure.slug, failure.detail)
             await _send_problem(send, scope, failure, request_id)
         except ClientGone:
             status = 499
         finally:
             self._observe(scope, label, status, time.perf_counter() - start)
+            if span is not None:
+                span.end(status)
 
     def _take_slot(self, key: str | None) -> None:
         in_flight = self.runtime.in_flight
@@ -185,6 +216,10 @@ class EdgeApp:
         for policy, key in buckets:
             decision = await limiter.hit(policy, key)
             if not decision.allowed:
+                if self.runtime.rate_limited is not None:
+                    self.runtime.rate_limited.labels(
+                        self.runtime.metrics.service, policy.name
+                    ).inc()
                 headers = decision.headers()
                 raise ProxyFailure(
                     429,

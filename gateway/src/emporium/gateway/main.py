@@ -15,6 +15,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
+from emporium.gateway.breaker import BreakerState
 from emporium.gateway.docs.pages import PORTAL_POLICY
 from emporium.gateway.docs.registry import SpecRegistry
 from emporium.gateway.docs.router import router as docs_router
@@ -23,9 +24,12 @@ from emporium.gateway.proxy import BodyLimits, Proxy, UpstreamRuntime, client_se
 from emporium.gateway.ratelimit import MemoryRateLimiter, RateLimiter, RatePolicies
 from emporium.gateway.readiness import upstream_checks
 from emporium.gateway.settings import GatewaySettings, get_settings
+from emporium.gateway.tracing import EdgeTracer
 from emporium.servicekit import KeyProvider
 from emporium.servicekit import create_app as create_service_app
+from emporium.servicekit.metrics import Metrics
 from emporium.servicekit.security_headers import SecurityHeadersMiddleware
+from emporium.servicekit.telemetry import tracer_provider
 
 logger = logging.getLogger("emporium.gateway")
 
@@ -69,7 +73,8 @@ def create_app(
                 max_bytes=settings.max_body_bytes,
                 timeout_seconds=settings.body_timeout_seconds,
                 min_rate=settings.body_min_rate,
-            )
+            ),
+            tracing=runtime.tracing,
         )
         runtime.verifier = app.state.token_verifier
         runtime.limiter = _limiter(settings)
@@ -109,11 +114,29 @@ def create_app(
     ]
     app.include_router(docs_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    metrics: Metrics = app.state.metrics
+    metrics.states(
+        "gateway_circuit_breaker_state",
+        "Circuit breaker of each upstream: 1 for its current state.",
+        "upstream",
+        lambda: [(name, u.breaker.state.value) for name, u in upstreams.items()],
+        [state.value for state in BreakerState],
+    )
+    provider = tracer_provider()
     runtime = GatewayRuntime(
         settings=settings,
-        metrics=app.state.metrics,
+        metrics=metrics,
         upstreams=upstreams,
         policies=RatePolicies.from_settings(settings),
+        rate_limited=metrics.counter(
+            "gateway_rate_limit_rejections",
+            "Requests the edge refused with 429, by rate-limit policy.",
+            ["policy"],
+        ),
+        tracing=EdgeTracer(
+            provider.get_tracer("emporium.gateway") if provider is not None else None,
+            settings.trace_incoming,
+        ),
     )
     runtime_box.append(runtime)
     app.state.runtime = runtime

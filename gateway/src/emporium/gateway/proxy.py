@@ -13,6 +13,7 @@ from yarl import URL
 from emporium.gateway.breaker import CircuitBreaker
 from emporium.gateway.headers import client_response_headers
 from emporium.gateway.settings import GatewaySettings, Upstream
+from emporium.gateway.tracing import EdgeTracer
 
 logger = logging.getLogger("emporium.gateway.proxy")
 
@@ -186,8 +187,9 @@ def too_slow(limits: BodyLimits) -> ProxyFailure:
 class Proxy:
     """Reads a request whole, then sends it upstream through that upstream's own pool."""
 
-    def __init__(self, limits: BodyLimits) -> None:
+    def __init__(self, limits: BodyLimits, *, tracing: EdgeTracer | None = None) -> None:
         self.limits = limits
+        self.tracing = tracing or EdgeTracer(None, "continue")
 
     async def forward(
         self,
@@ -217,7 +219,9 @@ class Proxy:
         data = await self.limits.read(receive) if body.present else None
         retries = 1 if method in IDEMPOTENT_METHODS else 0
         url = _target(upstream.base_url, scope)
-        response = await self._send(upstream, method, url, headers, data, retries)
+        with self.tracing.call(upstream.name, url, method, headers) as call:
+            response = await self._send(upstream, method, url, call.headers, data, retries)
+            call.answered(response.status)
         try:
             return await self._relay(response, send, request_id, extra_headers, upstream)
         finally:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import SettingsConfigDict
@@ -89,6 +89,11 @@ class GatewaySettings(ServiceSettings):
 
     # Edge authentication
     edge_auth: bool = True
+
+    # Trace headers (`traceparent`, `tracestate`, `baggage`) from callers other than our own
+    # services (client-credentials tokens): "continue" their trace, or "restart" with a new
+    # one linked to theirs (an internet-facing edge: nobody outside decides what is sampled).
+    trace_incoming: Literal["continue", "restart"] = "continue"
 
     # Rate limiting: token buckets, one policy per kind of caller (ratelimit.py)
     rate_limit_enabled: bool = True

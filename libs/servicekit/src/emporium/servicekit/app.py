@@ -31,6 +31,13 @@ from emporium.servicekit.problems import install_problem_handlers
 from emporium.servicekit.revocations import Revocations, RevocationSource, http_source
 from emporium.servicekit.security_headers import API_POLICY, SecurityHeadersMiddleware
 from emporium.servicekit.settings import ServiceSettings
+from emporium.servicekit.telemetry import (
+    flush,
+    instrument_app,
+    instrument_engine,
+    instrument_http_client,
+    setup_tracing,
+)
 from emporium.servicekit.tokens import TokenVerifier
 
 ExtraLifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
@@ -76,6 +83,7 @@ def create_app(
 ) -> FastAPI:
     """Build a FastAPI app with the project's lifespan, errors, probes, metrics and ids."""
     configure_logging(settings.service_name, level=settings.log_level, json_lines=settings.log_json)
+    provider = setup_tracing(settings)
     checks: dict[str, ReadinessCheck] = {}
     if settings.uses_database:
         checks["database"] = database_check
@@ -84,20 +92,27 @@ def create_app(
     @asynccontextmanager
     async def app_lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
+            if provider is not None:
+                stack.push_async_callback(flush)
             if settings.uses_database:
                 engine = make_engine(settings)
                 stack.push_async_callback(engine.dispose)
+                if provider is not None:
+                    instrument_engine(engine, provider)
                 app.state.engine = engine
                 app.state.sessionmaker = make_sessionmaker(engine)
                 app.state.read_sessionmaker = make_read_sessionmaker(engine)
             http_client = make_http_client(settings)
             stack.push_async_callback(http_client.aclose)
+            if provider is not None:
+                instrument_http_client(http_client, provider)
             app.state.http_client = http_client
             keys = key_provider or JWKSCache(
                 settings.jwks_url,
                 http_client,
                 ttl=settings.jwks_cache_seconds,
                 min_interval=settings.jwks_min_refetch_seconds,
+                on_fetch=metrics.jwks_fetched,
             )
             source = (
                 revocation_source(app)
@@ -137,6 +152,17 @@ def create_app(
     app.state.settings = settings
     metrics = Metrics(settings.service_name)
     app.state.metrics = metrics
+    # The breakers of the app's clients of other services (`app.state.service_clients`).
+    metrics.states(
+        "service_client_circuit_breaker_state",
+        "Circuit breaker of each service this part calls: 1 for its current state.",
+        "upstream",
+        lambda: [
+            (name, client.breaker.state)
+            for name, client in getattr(app.state, "service_clients", {}).items()
+        ],
+        ["closed", "open", "half-open"],
+    )
     install_problem_handlers(app)
     app.state.readiness = readiness = Readiness(checks, ttl=settings.readiness_cache_seconds)
     app.include_router(health_router(readiness))
@@ -148,7 +174,9 @@ def create_app(
         app.include_router(router)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeadersMiddleware, content_security_policy=content_security_policy)
-    app.add_middleware(RequestContextMiddleware, metrics=metrics)
+    app.add_middleware(RequestContextMiddleware, metrics=metrics, tracing=provider is not None)
+    if provider is not None:
+        instrument_app(app, provider)
     return app
 
 

@@ -7,14 +7,21 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 
+from opentelemetry.instrumentation.utils import suppress_instrumentation
+
 logger = logging.getLogger("emporium.background")
 
 
 async def repeat(job: Callable[[], Awaitable[None]], *, interval: float, name: str) -> None:
-    """Run `job` every `interval` seconds until cancelled; a failed round is logged, not fatal."""
+    """Run `job` every `interval` seconds until cancelled; a failed round is logged, not fatal.
+
+    Rounds are not traced: a trace every few seconds per part (polls, sweeps) would bury the
+    requests' traces. What a round does shows in the logs and metrics.
+    """
     while True:
         try:
-            await job()
+            with suppress_instrumentation():
+                await job()
         except Exception:
             logger.exception("%s failed; retrying in %s s", name, interval)
         await asyncio.sleep(interval)

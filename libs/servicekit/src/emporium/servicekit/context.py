@@ -7,6 +7,8 @@ import secrets
 import uuid
 from contextvars import ContextVar
 
+from opentelemetry import trace
+
 REQUEST_ID_HEADER = "x-request-id"
 TRACEPARENT_HEADER = "traceparent"
 
@@ -25,6 +27,17 @@ def current_request_id() -> str | None:
 def current_traceparent() -> str | None:
     """The W3C traceparent to send on outgoing calls, if any."""
     return _traceparent.get()
+
+
+def current_trace_ids() -> tuple[str | None, str | None]:
+    """The trace id and span id to log: the active span's, else this hop's `traceparent`."""
+    context = trace.get_current_span().get_span_context()
+    if context.is_valid:
+        return format(context.trace_id, "032x"), format(context.span_id, "016x")
+    traceparent = _traceparent.get()
+    if traceparent is None:
+        return None, None
+    return traceparent[3:35], traceparent[36:52]
 
 
 def set_request_context(request_id: str, traceparent: str | None) -> None:

@@ -6,7 +6,7 @@ import asyncio
 import logging
 import math
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
 
 import httpx
@@ -72,8 +72,10 @@ class JWKSCache:
         *,
         ttl: float = 300.0,
         min_interval: float = 5.0,
+        on_fetch: Callable[[str], None] | None = None,
     ) -> None:
         self.url = url
+        self._on_fetch = on_fetch  # told "success" or "failure" after each fetch (metrics)
         self._client = client
         self._ttl = ttl
         self._min_interval = min_interval
@@ -114,7 +116,11 @@ class JWKSCache:
                 keys = response.json()["keys"]
             except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
                 logger.warning("could not fetch JWKS from %s: %s", self.url, exc)
+                if self._on_fetch is not None:
+                    self._on_fetch("failure")
                 return
             self._keys = usable_keys(keys)
             self._fetched_at = time.monotonic()
             self.fetches += 1
+            if self._on_fetch is not None:
+                self._on_fetch("success")

@@ -1,4 +1,4 @@
-"""JSON log lines that carry the request id."""
+"""JSON log lines that carry the request id, trace id and span id."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 import time
 from typing import Any
 
-from emporium.servicekit.context import current_request_id
+from emporium.servicekit.context import current_request_id, current_trace_ids
 
 _STANDARD_ATTRS = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 # One encoder for every line: `json.dumps(..., default=str)` would build a new one each call.
@@ -33,7 +33,8 @@ class JsonFormatter(logging.Formatter):
         return f"{prefix}.{int((created - whole) * 1000):03d}+00:00"
 
     def format(self, record: logging.LogRecord) -> str:
-        """Render the record, its extras and the current request id."""
+        """Render the record, its extras, the current request id and trace."""
+        trace_id, span_id = current_trace_ids()
         line: dict[str, Any] = {
             "ts": self.timestamp(record.created),
             "level": record.levelname.lower(),
@@ -41,6 +42,8 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "msg": record.getMessage(),
             "request_id": current_request_id(),
+            "trace_id": trace_id,
+            "span_id": span_id,
         }
         for key, value in vars(record).items():
             if key not in _STANDARD_ATTRS and not key.startswith("_"):
@@ -53,6 +56,7 @@ class JsonFormatter(logging.Formatter):
 class _PlainFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         record.request_id = current_request_id() or "-"
+        record.trace_id = current_trace_ids()[0] or "-"
         return super().format(record)
 
 
@@ -78,7 +82,9 @@ def configure_logging(service: str, *, level: str = "INFO", json_lines: bool = T
         handler.setFormatter(JsonFormatter(service))
     else:
         handler.setFormatter(
-            _PlainFormatter(f"%(asctime)s %(levelname)s {service} [%(request_id)s] %(message)s")
+            _PlainFormatter(
+                f"%(asctime)s %(levelname)s {service} [%(request_id)s %(trace_id)s] %(message)s"
+            )
         )
     root = logging.getLogger()
     root.handlers[:] = [h for h in root.handlers if not isinstance(h, _StderrHandler)]

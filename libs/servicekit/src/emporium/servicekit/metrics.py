@@ -1,9 +1,13 @@
-"""Prometheus request metrics, one registry per app so tests can build many apps."""
+"""Prometheus metrics, one registry per app so tests can build many apps.
+
+Beside the request (RED) metrics every part has, each part registers its own business
+metrics here (`counter`, `states`); names follow Prometheus conventions (`_total`, units).
+"""
 
 from __future__ import annotations
 
 import hmac
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -12,6 +16,8 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -39,8 +45,33 @@ class Metrics:
             registry=self.registry,
         )
         self.service = service
+        self.jwks_refreshes = self.counter(
+            "jwks_refreshes", "Fetches of the signing keys (JWKS), by result.", ["result"]
+        )
         # labels() validates and locks on every call; the set of label tuples is small.
         self._children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
+
+    def jwks_fetched(self, result: str) -> None:
+        """Count one JWKS fetch ("success" or "failure")."""
+        self.jwks_refreshes.labels(self.service, result).inc()
+
+    def counter(self, name: str, documentation: str, labels: Sequence[str] = ()) -> Counter:
+        """A counter in this app's registry (`name` without `_total`; a `service` label leads)."""
+        return Counter(name, documentation, ["service", *labels], registry=self.registry)
+
+    def states(
+        self,
+        name: str,
+        documentation: str,
+        label: str,
+        read: Callable[[], Iterable[tuple[str, str]]],
+        states: Sequence[str],
+    ) -> None:
+        """A state-set gauge read at scrape time: `read` yields (label value, current state);
+        each (label value, state) series is 1 for the current state, else 0."""
+        self.registry.register(
+            _StateCollector(self.service, name, documentation, label, read, states)
+        )
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         """Record one handled request."""
@@ -77,3 +108,30 @@ class Metrics:
             return await self.endpoint(request)
 
         return guarded
+
+
+class _StateCollector(Collector):
+    def __init__(
+        self,
+        service: str,
+        name: str,
+        documentation: str,
+        label: str,
+        read: Callable[[], Iterable[tuple[str, str]]],
+        states: Sequence[str],
+    ) -> None:
+        self._service = service
+        self._name = name
+        self._documentation = documentation
+        self._label = label
+        self._read = read
+        self._states = tuple(states)
+
+    def collect(self) -> Iterable[GaugeMetricFamily]:
+        family = GaugeMetricFamily(
+            self._name, self._documentation, labels=["service", self._label, "state"]
+        )
+        for value, current in self._read():
+            for state in self._states:
+                family.add_metric([self._service, value, state], 1.0 if state == current else 0.0)
+        yield family

@@ -31,9 +31,11 @@ def _header(scope: Scope, name: bytes) -> str | None:
 class RequestContextMiddleware:
     """Accept or make `X-Request-ID`, echo it, log one line and record metrics."""
 
-    def __init__(self, app: ASGIApp, metrics: Metrics | None = None) -> None:
+    def __init__(self, app: ASGIApp, metrics: Metrics | None = None, tracing: bool = False) -> None:
         self.app = app
         self.metrics = metrics
+        # With tracing on, OpenTelemetry's span is the trace context (logged and propagated).
+        self.tracing = tracing
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Handle one ASGI connection scope."""
@@ -41,9 +43,10 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         request_id = accept_request_id(_header(scope, REQUEST_ID_HEADER.encode()))
-        set_request_context(
-            request_id, child_traceparent(_header(scope, TRACEPARENT_HEADER.encode()))
+        traceparent = (
+            None if self.tracing else child_traceparent(_header(scope, TRACEPARENT_HEADER.encode()))
         )
+        set_request_context(request_id, traceparent)
         start = time.perf_counter()
         status = 500
 

@@ -9,6 +9,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from fastapi import FastAPI
 
 from emporium.orders.catalog.client import CATALOG_SCOPE, CatalogClient
+from emporium.orders.orders.outcomes import OrderOutcomes
 from emporium.orders.orders.recovery import pending_order_recovery
 from emporium.orders.orders.router import router as orders_router
 from emporium.orders.releases.relay import stock_release_relay
@@ -74,7 +75,7 @@ def create_app(
 ) -> FastAPI:
     """Build the orders app (its lifespan also runs the pending-order recovery task)."""
     settings = settings or get_settings()
-    return create_service_app(
+    app = create_service_app(
         settings,
         routers=[orders_router],
         lifespan=orders_lifespan(settings),
@@ -84,3 +85,5 @@ def create_app(
             {"name": "orders", "description": "Place, read, cancel, ship and deliver orders."}
         ],
     )
+    app.state.order_outcomes = OrderOutcomes(app.state.metrics)
+    return app

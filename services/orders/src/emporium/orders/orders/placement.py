@@ -33,6 +33,7 @@ from emporium.orders.idempotency.service import Claim, Replay
 from emporium.orders.orders.exceptions import InsufficientStock
 from emporium.orders.orders.limits import check_unit_cap
 from emporium.orders.orders.models import Order, OrderLine, OrderStatus
+from emporium.orders.orders.outcomes import OrderOutcomes, mark_order
 from emporium.orders.orders.schemas import OrderCreate, OrderRead
 from emporium.servicekit import BadGateway, Conflict, DomainError, InvalidInput
 from emporium.servicekit.service_client import NotDelivered
@@ -61,6 +62,7 @@ async def place_order(
     payload: OrderCreate,
     lease_seconds: float,
     max_units_per_product: int,
+    outcomes: OrderOutcomes | None = None,
 ) -> Placed:
     """Place the order, or replay the answer its idempotency key already has.
 
@@ -77,6 +79,7 @@ async def place_order(
             request_hash=request_hash,
             lease_seconds=lease_seconds,
         )
+        mark_order(outcome.order_id)
         if isinstance(outcome, Replay):
             return Placed(outcome.status, outcome.body, outcome.order_id, replayed=True)
         await check_unit_cap(
@@ -87,7 +90,7 @@ async def place_order(
             cap=max_units_per_product,
         )
         await _store_pending(session, user_id, outcome.order_id, lines)
-    body = await _sell(sessionmaker, catalog, outcome, lines)
+    body = await _sell(sessionmaker, catalog, outcome, lines, outcomes)
     return Placed(CREATED, body, outcome.order_id, replayed=False)
 
 
@@ -96,6 +99,7 @@ async def _sell(
     catalog: CatalogClient,
     claim: Claim,
     lines: list[ReservationLine],
+    outcomes: OrderOutcomes | None,
 ) -> str:
     try:
         reservation = await catalog.sell(claim.order_id, lines)
@@ -136,6 +140,8 @@ async def _sell(
                 claim.order_id,
             )
             raise exc from None
+        if outcomes is not None:
+            outcomes.compensated()
         await _drop(sessionmaker, claim)
         raise
 

@@ -140,6 +140,9 @@ async def pending_order_recovery(app: FastAPI) -> AsyncIterator[None]:
             older_than=older_than,
             batch=settings.pending_order_recovery_batch,
         )
+        app.state.order_outcomes.recovered(
+            {r.value: n for r, n in resolutions.items() if r is not Resolution.SKIPPED}
+        )
         if resolutions:
             summary = ", ".join(f"{n} {r.value}" for r, n in sorted(resolutions.items()))
             logger.info("stale pending orders: %s", summary)

@@ -18,6 +18,7 @@ from emporium.orders.orders.dependencies import (
     VisibleOrderDep,
 )
 from emporium.orders.orders.models import OrderStatus
+from emporium.orders.orders.outcomes import OrderOutcomesDep
 from emporium.orders.orders.schemas import OrderCreate, OrderPage, OrderRead
 from emporium.servicekit import (
     LOCATION_HEADER,
@@ -87,6 +88,7 @@ async def place_order(
     sessionmaker: SessionFactoryDep,
     catalog: CatalogClientDep,
     settings: SettingsDep,
+    outcomes: OrderOutcomesDep,
 ) -> Response:
     """Buy the lines from the catalog at its prices; a retried key replays the answer.
 
@@ -95,15 +97,19 @@ async def place_order(
 
     After a `503` or `502` the order may have been placed: retry with the same key to learn.
     """
-    answer = await placement.place_order(
-        sessionmaker=sessionmaker,
-        catalog=catalog,
-        user_id=service.user_id_of(principal),
-        key=key,
-        payload=payload,
-        lease_seconds=settings.idempotency_lease_seconds,
-        max_units_per_product=settings.max_units_per_product_per_customer,
-    )
+    with outcomes.placement():
+        answer = await placement.place_order(
+            sessionmaker=sessionmaker,
+            catalog=catalog,
+            user_id=service.user_id_of(principal),
+            key=key,
+            payload=payload,
+            lease_seconds=settings.idempotency_lease_seconds,
+            max_units_per_product=settings.max_units_per_product_per_customer,
+            outcomes=outcomes,
+        )
+    if not answer.replayed:
+        outcomes.placed()
     headers = {"Idempotent-Replayed": "true" if answer.replayed else "false"}
     if answer.status == placement.CREATED:
         headers["Location"] = f"/orders/{answer.order_id}"
