@@ -6,6 +6,7 @@ EMPORIUM_COMPOSE); they stop and start containers of that stack.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
 import uuid
@@ -71,6 +72,14 @@ async def _order(gateway: httpx.AsyncClient, token: str, product_id: str, quanti
     return str(placed.json()["id"])
 
 
+async def _wait_for_postgres(stack: ComposeStack, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    probe = ("exec", "-T", "postgres", "pg_isready", "--host=127.0.0.1", "--username=postgres")
+    while (await stack.run(*probe)).returncode != 0:
+        assert time.monotonic() < deadline, f"PostgreSQL did not accept connections in {timeout}s"
+        await asyncio.sleep(1.0)
+
+
 async def test_services_ride_out_a_postgres_restart_without_being_restarted(
     stack: ComposeStack, gateway: httpx.AsyncClient, admin_token: str
 ) -> None:
@@ -87,6 +96,8 @@ async def test_services_ride_out_a_postgres_restart_without_being_restarted(
         assert time.monotonic() - began < 15.0
     finally:
         (await stack.run("start", "postgres")).check()
+    # `start` returns before the server accepts connections; readiness is asked after it does.
+    await _wait_for_postgres(stack, READY_TIMEOUT)
     await wait_until_ready(gateway, READY_TIMEOUT)
 
     await _order(gateway, token, product["id"], 1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import struct
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi import APIRouter
+from sqlalchemy import make_url
 
 from emporium.servicekit import create_app
 from emporium.servicekit.testing import app_client
@@ -102,3 +104,66 @@ async def test_a_missing_file_elsewhere_is_still_a_500() -> None:
         response = await client.get("/demo/missing-file")
     assert response.status_code == 500
     assert response.json()["type"].endswith("internal")
+
+
+class _CuttableLink:
+    """A TCP relay to the database that can be cut, as a stopped server would be."""
+
+    def __init__(self, database_url: str) -> None:
+        self.url = make_url(database_url)
+        self.writers: list[asyncio.StreamWriter] = []
+        self.server: asyncio.Server | None = None
+
+    async def start(self) -> str:
+        """Start relaying; the database URL that goes through the link."""
+        self.server = await asyncio.start_server(self._relay, "127.0.0.1", 0)
+        port = int(self.server.sockets[0].getsockname()[1])
+        url = self.url.difference_update_query(["host"]).set(host="127.0.0.1", port=port)
+        return url.render_as_string(hide_password=False)
+
+    async def _relay(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        port = self.url.port or 5432
+        socket_dir = self.url.query.get("host")
+        if isinstance(socket_dir, str):  # the embedded server listens on a unix socket
+            up_reader, up_writer = await asyncio.open_unix_connection(
+                f"{socket_dir}/.s.PGSQL.{port}"
+            )
+        else:
+            up_reader, up_writer = await asyncio.open_connection(self.url.host, port)
+        self.writers += [writer, up_writer]
+
+        async def pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
+            with contextlib.suppress(ConnectionError):
+                while data := await src.read(65536):
+                    dst.write(data)
+                    await dst.drain()
+            dst.close()
+
+        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+
+    def cut(self) -> None:
+        """Close every relayed connection and accept no new one."""
+        assert self.server is not None
+        self.server.close()
+        for writer in self.writers:
+            writer.close()
+
+
+async def test_a_request_that_finds_the_database_gone_makes_readiness_check_again(
+    demo_database_url: str,
+) -> None:
+    # Regression: a cached "ready" from before a PostgreSQL restart was served for up to the
+    # cache's lifetime after requests had already failed, so a client (or the compose suite)
+    # was told "ready" and then answered 503.
+    link = _CuttableLink(demo_database_url)
+    settings = DemoSettings(
+        database_url=await link.start(),
+        readiness_cache_seconds=300,
+        db_connect_timeout_seconds=2,
+    )
+    async with app_client(create_app(settings, routers=[demo_router()])) as client:
+        assert (await client.get("/readyz")).status_code == 200
+        link.cut()
+        _assert_retry_later(await client.get("/demo/notes/x"))
+        ready = await client.get("/readyz")
+    assert ready.status_code == 503, ready.text

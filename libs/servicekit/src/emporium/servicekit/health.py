@@ -63,6 +63,10 @@ class Readiness:
             return self._results
         return None
 
+    def forget(self) -> None:
+        """Drop the shared answer: a request just saw a dependency fail, so check anew."""
+        self._results = None
+
     async def results(self, app: FastAPI) -> dict[str, str]:
         """'ok' or a short reason for each check, at most `ttl` seconds old."""
         cached = self._fresh()

@@ -155,6 +155,10 @@ def _retry_later(request: Request, slug: str, detail: str) -> ProblemResponse:
 
 async def _database_unavailable(request: Request, exc: Exception) -> ProblemResponse:
     logger.error("database unavailable: %s", exc.__class__.__name__, exc_info=exc)
+    # A cached "ready" from before the outage must not outlive a failure a request has seen.
+    readiness = getattr(request.app.state, "readiness", None)
+    if readiness is not None:
+        readiness.forget()
     return _retry_later(
         request, "dependency-unavailable", "The database is unavailable; retry later."
     )
