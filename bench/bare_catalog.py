@@ -17,10 +17,10 @@ import asyncpg
 from fastapi import FastAPI, Request
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 
+from emporium.catalog.products.listing import listing_statement
 from emporium.catalog.products.models import Product
 from emporium.catalog.products.pagination import encode_cursor
 from emporium.catalog.products.schemas import ProductQuery
-from emporium.catalog.products.service import listing_statement
 
 COLUMNS: tuple[str, ...] = ("id", "sku", "name", "description", "price_cents", "currency")
 COLUMNS += ("category_id", "stock", "active", "created_at", "updated_at")

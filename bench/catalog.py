@@ -41,10 +41,10 @@ from bench.gateway import (
     wrk,
 )
 from emporium.catalog.categories.models import Category
+from emporium.catalog.products.listing import listing_statement
 from emporium.catalog.products.models import Product
 from emporium.catalog.products.pagination import encode_cursor
 from emporium.catalog.products.schemas import ProductQuery
-from emporium.catalog.products.service import listing_statement
 from emporium.catalog.seed import load_demo, load_synthetic
 from emporium.servicekit.settings import to_async_url
 from emporium.servicekit.testing import (

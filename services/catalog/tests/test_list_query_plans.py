@@ -10,10 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 from emporium.catalog.categories.models import Category
+from emporium.catalog.products.listing import listing_statement
 from emporium.catalog.products.models import Product
 from emporium.catalog.products.pagination import encode_cursor
 from emporium.catalog.products.schemas import ProductQuery, ProductSort
-from emporium.catalog.products.service import listing_statement
 from emporium.catalog.seed import load_demo, load_synthetic
 from emporium.servicekit.settings import to_async_url
 from emporium.servicekit.testing import create_migrated_database, drop_test_database

@@ -6,11 +6,12 @@ import base64
 import binascii
 import json
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, literal, tuple_
+from sqlalchemy import Row
 from sqlalchemy.orm import InstrumentedAttribute
 
 from emporium.catalog.products.exceptions import InvalidCursor
@@ -50,14 +51,14 @@ SORT_KEYS: dict[ProductSort, SortKey] = {
 }
 
 
-def encode_cursor(sort: ProductSort, product: Product | Row[Any]) -> str:
-    """The cursor that resumes after `product` (an object or a listing's row) in `sort` order."""
+def encode_cursor(sort: ProductSort, product: Product | Row[Any] | Mapping[str, Any]) -> str:
+    """The cursor that resumes after `product` (an object, a row or a page item) in `sort` order."""
     key = SORT_KEYS[sort]
-    payload = {
-        "s": sort.value,
-        "k": key.dump(getattr(product, key.column.key)),
-        "id": str(product.id),
-    }
+    if isinstance(product, Mapping):
+        value, product_id = product[key.column.key], product["id"]
+    else:
+        value, product_id = getattr(product, key.column.key), product.id
+    payload = {"s": sort.value, "k": key.dump(value), "id": str(product_id)}
     raw = json.dumps(payload, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
@@ -81,17 +82,3 @@ def decode_cursor(sort: ProductSort, cursor: str) -> tuple[Any, uuid.UUID]:
 def _invalid(detail: str) -> InvalidCursor:
     error = {"field": "cursor", "location": "query", "message": detail, "type": "value_error"}
     return InvalidCursor(detail, extra={"errors": [error]})
-
-
-def apply_keyset(
-    stmt: Select[Product], sort: ProductSort, after: tuple[Any, uuid.UUID] | None
-) -> Select[Product]:
-    """Order `stmt` by the sort key then id, starting after the cursor's row."""
-    key = SORT_KEYS[sort]
-    if after is not None:
-        row: ColumnElement[Any] = tuple_(key.column, Product.id)
-        bound = tuple_(literal(after[0], key.column.type), literal(after[1], Product.id.type))
-        stmt = stmt.where(row < bound if key.descending else row > bound)
-    if key.descending:
-        return stmt.order_by(key.column.desc(), Product.id.desc())
-    return stmt.order_by(key.column.asc(), Product.id.asc())

@@ -7,9 +7,10 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, field_validator
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
+from typing_extensions import TypedDict
 
 MAX_INT32 = 2_147_483_647
 
@@ -160,3 +161,30 @@ class ProductPage(BaseModel):
 
     items: list[ProductRead]
     next_cursor: str | None
+
+
+class ProductItem(TypedDict):
+    """A listing's row as it is sent: the fields of ProductRead, in its order, of its types."""
+
+    id: uuid.UUID
+    sku: str
+    name: str
+    description: str
+    price_cents: int
+    currency: str
+    category_id: uuid.UUID
+    stock: int
+    active: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class ProductPageData(TypedDict):
+    """A page as a listing builds it: the JSON of ProductPage without a model per row."""
+
+    items: list[ProductItem]
+    next_cursor: str | None
+
+
+PRODUCT_PAGE_JSON = TypeAdapter(ProductPageData)
+"""Serialises a listing's page to the JSON ProductPage documents (rows are not re-validated)."""

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import re
 import uuid
-from collections.abc import Sequence
-from typing import Any
+from typing import cast
 
-from sqlalchemy import ColumnElement, Row, Select, false, func, literal_column, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,24 +17,19 @@ from emporium.catalog.products.exceptions import (
     StockLimitExceeded,
     field_error,
 )
-from emporium.catalog.products.models import SEARCH_CONFIG, Product
-from emporium.catalog.products.pagination import apply_keyset, decode_cursor, encode_cursor
+from emporium.catalog.products.listing import plan_listing
+from emporium.catalog.products.models import Product
+from emporium.catalog.products.pagination import encode_cursor
+from emporium.catalog.products.reader import fetch_listing
 from emporium.catalog.products.schemas import (
     MAX_INT32,
     ProductCreate,
+    ProductItem,
+    ProductPageData,
     ProductQuery,
-    ProductRead,
     ProductUpdate,
 )
 from emporium.servicekit import InvalidInput, PreconditionFailed
-
-_WORD = re.compile(r"[^\W_]+")
-
-
-def search_query(text: str) -> str | None:
-    """A to_tsquery() string matching every word of `text` as a prefix; None if no words."""
-    words = _WORD.findall(text.lower())[:16]
-    return " & ".join(f"{w}:*" for w in words) or None
 
 
 def etag(product: Product) -> str:
@@ -44,13 +37,7 @@ def etag(product: Product) -> str:
     return f'"{product.version}"'
 
 
-READ_COLUMNS = tuple(Product.__table__.c[name] for name in ProductRead.model_fields)
-"""The columns a client sees (ProductRead), in a listing's SELECT."""
-
-
-async def list_products(
-    query: ProductQuery, *, session: AsyncSession
-) -> tuple[Sequence[Row[Any]], str | None]:
+async def list_products(query: ProductQuery, *, session: AsyncSession) -> ProductPageData:
     """One page of active products matching `query`, and the cursor of the next page."""
     low, high = query.min_price, query.max_price
     if low is not None and high is not None and low > high:
@@ -61,44 +48,14 @@ async def list_products(
     if query.category is not None:
         category = await find_category(query.category, session=session)
         if category is None:
-            return [], None
+            return {"items": [], "next_cursor": None}
         category_id = category.id
-    # Plain rows, not ORM objects: a page is read, never changed, so the identity map and
-    # instance state would be pure overhead.
-    stmt = listing_statement(query, category_id=category_id).with_only_columns(*READ_COLUMNS)
-    rows = (await session.execute(stmt)).all()
+    listing = plan_listing(query, category_id=category_id)
+    rows = await fetch_listing(listing, session=session)
+    items = [cast(ProductItem, dict(row)) for row in rows[: query.limit]]
     if len(rows) <= query.limit:
-        return rows, None
-    page = rows[: query.limit]
-    return page, encode_cursor(query.sort, page[-1])
-
-
-def listing_statement(query: ProductQuery, *, category_id: uuid.UUID | None) -> Select[Product]:
-    """The keyset-paged SELECT of active products behind the public list (limit + 1 rows)."""
-    stmt = select(Product).where(Product.active)  # matches the indexes' `WHERE active`
-    if category_id is not None:
-        stmt = stmt.where(Product.category_id == category_id)
-    stmt = _filter(stmt, query)
-    after = decode_cursor(query.sort, query.cursor) if query.cursor else None
-    return apply_keyset(stmt, query.sort, after).limit(query.limit + 1)
-
-
-def _filter(stmt: Select[Product], query: ProductQuery) -> Select[Product]:
-    if query.min_price is not None:
-        stmt = stmt.where(Product.price_cents >= query.min_price)
-    if query.max_price is not None:
-        stmt = stmt.where(Product.price_cents <= query.max_price)
-    if query.in_stock is True:
-        stmt = stmt.where(Product.stock > 0)
-    elif query.in_stock is False:
-        stmt = stmt.where(Product.stock == 0)
-    if query.q is not None and query.q.strip():
-        tsquery = search_query(query.q)
-        if tsquery is None:
-            return stmt.where(false())
-        config: ColumnElement[Any] = literal_column(f"'{SEARCH_CONFIG}'::regconfig")
-        stmt = stmt.where(Product.search.bool_op("@@")(func.to_tsquery(config, tsquery)))
-    return stmt
+        return {"items": items, "next_cursor": None}
+    return {"items": items, "next_cursor": encode_cursor(query.sort, items[-1])}
 
 
 async def get_product(product_id: uuid.UUID, *, session: AsyncSession) -> Product:
