@@ -13,10 +13,10 @@ import httpx
 import pytest
 from pydantic import TypeAdapter
 from sqlalchemy import insert
-from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from emporium.catalog.categories.service import find_category
+from emporium.catalog.driver_sql import DIALECT
 from emporium.catalog.products.listing import (
     READ_COLUMNS,
     ListingShape,
@@ -51,9 +51,7 @@ FILTERS: list[Json] = [
 
 
 @pytest.fixture
-async def listed(
-    engine: AsyncEngine, make_category: Callable[..., Awaitable[Json]]
-) -> Json:
+async def listed(engine: AsyncEngine, make_category: Callable[..., Awaitable[Json]]) -> Json:
     """A category of 18 products with tied keys and a name outside ASCII; 2 are inactive."""
     category = await make_category()
     marker = uuid.uuid4().hex[:8]
@@ -64,7 +62,7 @@ async def listed(
             "id": uuid.uuid4(),
             "sku": f"FAST-{marker}-{i:02d}",
             "name": names[i % len(names)],
-            "description": f"fq{marker} item {i} \"quoted\" \\ back",
+            "description": f'fq{marker} item {i} "quoted" \\ back',
             "price_cents": [500, 1500, 2500, 9900][i % 4],
             "currency": "EUR",
             "category_id": uuid.UUID(category["id"]),
@@ -130,21 +128,20 @@ def test_a_page_item_has_the_fields_and_types_of_product_read() -> None:
 
 
 def test_one_shape_compiles_once_to_the_sql_of_the_listing() -> None:
-    dialect = asyncpg_dialect()  # type: ignore[no-untyped-call]
     after = encode_cursor(ProductSort.PRICE, {"price_cents": 700, "id": uuid.uuid4()})
     one = ProductQuery(sort=ProductSort.PRICE, min_price=5, in_stock=True, cursor=after)
     other = ProductQuery(sort=ProductSort.PRICE, min_price=9, in_stock=True, cursor=after, limit=3)
     shapes = {plan_listing(q, category_id=None).shape for q in (one, other)}
     assert shapes == {ListingShape(ProductSort.PRICE, min_price=True, in_stock=True, cursor=True)}
     [shape] = shapes
-    assert compiled_listing(shape, dialect) is compiled_listing(shape, dialect)
+    assert compiled_listing(shape) is compiled_listing(shape)
 
-    compiled = compiled_listing(shape, dialect)
+    compiled = compiled_listing(shape)
     for query in (one, other):
         reference = (
             listing_statement(query, category_id=None)
             .with_only_columns(*READ_COLUMNS)
-            .compile(dialect=dialect)
+            .compile(dialect=DIALECT)
         )
         assert compiled.sql == str(reference)
         listing = plan_listing(query, category_id=None)

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from emporium.servicekit.client_credentials import ClientCredentials
     from emporium.servicekit.context import current_request_id, propagation_headers
     from emporium.servicekit.db import (
+        ReadConnectionDep,
         ReadSessionDep,
         SessionDep,
         TimestampMixin,
@@ -78,6 +79,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "propagation_headers",
     ),
     "db": (
+        "ReadConnectionDep",
         "ReadSessionDep",
         "SessionDep",
         "TimestampMixin",
@@ -162,6 +164,7 @@ __all__ = [
     "Principal",
     "PrincipalDep",
     "Problem",
+    "ReadConnectionDep",
     "ReadSessionDep",
     "ServiceClient",
     "ServiceSettings",

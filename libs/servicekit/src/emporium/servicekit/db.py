@@ -5,10 +5,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
+import asyncpg
 from fastapi import Depends, Request
 from sqlalchemy import DateTime, MetaData, func
+from sqlalchemy.exc import DBAPIError, InterfaceError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -104,8 +106,31 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
             await session.commit()
 
 
+async def get_read_connection(request: Request) -> AsyncIterator[asyncpg.Connection]:
+    """The driver (asyncpg) connection of one pooled connection, for a read done in raw SQL.
+
+    No transaction is open on it, so each statement runs on its own. Its errors reach the
+    problem handlers as SQLAlchemy's would, and a connection that broke leaves the pool.
+    """
+    engine: AsyncEngine = request.app.state.engine
+    async with engine.connect() as connection:
+        fairy = await connection.get_raw_connection()
+        try:
+            yield fairy.driver_connection
+        except (asyncpg.InterfaceError, asyncpg.PostgresConnectionError, OSError) as exc:
+            await connection.invalidate(exc)
+            raise InterfaceError(None, None, exc, connection_invalidated=True) from exc
+        except TimeoutError as exc:  # the client-side command_timeout: state unknown
+            await connection.invalidate(exc)
+            raise
+        except asyncpg.PostgresError as exc:
+            raise DBAPIError(None, None, exc) from exc
+
+
 # scope="function": the commit happens before the response is sent, so a failed
 # commit becomes an error response instead of a 2xx for data that was not written.
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session, scope="function")]
 """For routes that only read (lists): statements run without a transaction."""
+ReadConnectionDep = Annotated[Any, Depends(get_read_connection, scope="function")]
+"""For reads done in raw SQL on the driver (hot lists): no session, no transaction."""

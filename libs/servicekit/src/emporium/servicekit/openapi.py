@@ -16,7 +16,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic import BaseModel
 
-from emporium.servicekit.db import get_read_session, get_session
+from emporium.servicekit.db import get_read_connection, get_read_session, get_session
 from emporium.servicekit.problem_schemas import FieldError, Problem, ValidationProblem
 from emporium.servicekit.problems import PROBLEM_MEDIA_TYPE
 from emporium.servicekit.security import get_principal
@@ -113,7 +113,7 @@ def implied_statuses(route: Any) -> set[int]:
             statuses.add(503)  # the auth service's signing keys out of reach
             if dependant.own_oauth_scopes or dependant.parent_oauth_scopes:
                 statuses.add(403)
-        elif dependant.call in (get_session, get_read_session):
+        elif dependant.call in (get_session, get_read_session, get_read_connection):
             statuses.add(503)
         if dependant.path_params or dependant.query_params or dependant.header_params:
             statuses.add(422)

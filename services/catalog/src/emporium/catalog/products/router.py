@@ -21,7 +21,7 @@ from emporium.catalog.products.schemas import (
 from emporium.servicekit import (
     ETAG_HEADER,
     LOCATION_HEADER,
-    ReadSessionDep,
+    ReadConnectionDep,
     SessionDep,
     id_links,
     problem_responses,
@@ -32,9 +32,9 @@ router = APIRouter(prefix="/catalog/products", tags=["products"])
 
 
 @router.get("", summary="List products", response_model=ProductPage)
-async def list_products(session: ReadSessionDep, query: ProductQueryDep) -> Response:
+async def list_products(connection: ReadConnectionDep, query: ProductQueryDep) -> Response:
     """Active products, filtered and sorted, one keyset page at a time (public)."""
-    page = await service.list_products(query, session=session)
+    page = await service.list_products(query, connection=connection)
     # Rows straight from the database, serialised once as ProductPage's JSON (not validated
     # into models and again as the response model).
     return Response(PRODUCT_PAGE_JSON.dump_json(page), media_type="application/json")

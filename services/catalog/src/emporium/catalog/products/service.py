@@ -5,12 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import cast
 
+import asyncpg
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from emporium.catalog.categories.models import Category
-from emporium.catalog.categories.service import find_category
 from emporium.catalog.products.exceptions import (
     DuplicateSku,
     ProductNotFound,
@@ -20,7 +20,7 @@ from emporium.catalog.products.exceptions import (
 from emporium.catalog.products.listing import plan_listing
 from emporium.catalog.products.models import Product
 from emporium.catalog.products.pagination import encode_cursor
-from emporium.catalog.products.reader import fetch_listing
+from emporium.catalog.products.reader import fetch_listing, find_category_id
 from emporium.catalog.products.schemas import (
     MAX_INT32,
     ProductCreate,
@@ -37,7 +37,7 @@ def etag(product: Product) -> str:
     return f'"{product.version}"'
 
 
-async def list_products(query: ProductQuery, *, session: AsyncSession) -> ProductPageData:
+async def list_products(query: ProductQuery, *, connection: asyncpg.Connection) -> ProductPageData:
     """One page of active products matching `query`, and the cursor of the next page."""
     low, high = query.min_price, query.max_price
     if low is not None and high is not None and low > high:
@@ -46,12 +46,11 @@ async def list_products(query: ProductQuery, *, session: AsyncSession) -> Produc
         raise InvalidInput(detail, extra={"errors": [{**error, "type": "value_error"}]})
     category_id: uuid.UUID | None = None
     if query.category is not None:
-        category = await find_category(query.category, session=session)
-        if category is None:
+        category_id = await find_category_id(query.category, connection=connection)
+        if category_id is None:
             return {"items": [], "next_cursor": None}
-        category_id = category.id
     listing = plan_listing(query, category_id=category_id)
-    rows = await fetch_listing(listing, session=session)
+    rows = await fetch_listing(listing, connection=connection)
     items = [cast(ProductItem, dict(row)) for row in rows[: query.limit]]
     if len(rows) <= query.limit:
         return {"items": items, "next_cursor": None}
