@@ -15,6 +15,7 @@ from sqlalchemy import text
 from emporium.servicekit import (
     Conflict,
     NotFound,
+    ReadConnectionDep,
     ReadSessionDep,
     ServiceSettings,
     SessionDep,
@@ -61,6 +62,12 @@ def demo_router() -> APIRouter:
         await session.execute(text("SELECT pg_sleep(0.01)"))
         second = await session.scalar(text("SELECT now()"))
         return {"one_transaction": first == second}
+
+    @router.get("/raw")
+    async def raw(sql: str, connection: ReadConnectionDep) -> dict[str, str]:
+        first = await connection.fetchval(sql)
+        second = await connection.fetchval(sql)
+        return {"first": str(first), "second": str(second)}
 
     @router.get("/notes/{body}")
     async def read_note(body: str, session: SessionDep) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""The list read's fast path answers exactly what the ORM read of the same listing gives."""
+"""The driver-SQL list reads answer exactly what the ORM reads of the same lists gave."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ from typing import Any
 import httpx
 import pytest
 from pydantic import TypeAdapter
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from emporium.catalog.categories.models import Category
+from emporium.catalog.categories.schemas import CategoryPage, CategoryRead
 from emporium.catalog.categories.service import find_category
 from emporium.catalog.driver_sql import DIALECT
 from emporium.catalog.products.listing import (
@@ -147,3 +149,17 @@ def test_one_shape_compiles_once_to_the_sql_of_the_listing() -> None:
         listing = plan_listing(query, category_id=None)
         expected = tuple(reference.params[name] for name in reference.positiontup or ())
         assert compiled.arguments(listing.values) == expected
+
+
+async def test_the_category_list_is_byte_for_byte_the_orm_list(
+    client: httpx.AsyncClient, engine: AsyncEngine, make_category: Callable[..., Awaitable[Json]]
+) -> None:
+    await make_category(name='Ärø «Lamps» "quoted"')
+    await make_category(name='Ärø «Lamps» "quoted"')  # a tie on the name: ordered by id
+    response = await client.get("/catalog/categories")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    async with AsyncSession(engine) as session:
+        rows = (await session.scalars(select(Category).order_by(Category.name, Category.id))).all()
+    page = CategoryPage(items=[CategoryRead.model_validate(row) for row in rows])
+    assert response.content == TypeAdapter(CategoryPage).dump_json(page)

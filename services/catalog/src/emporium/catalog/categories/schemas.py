@@ -5,7 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
+from typing_extensions import TypedDict
 
 from emporium.catalog.categories.models import SLUG_PATTERN
 
@@ -48,3 +49,22 @@ class CategoryPage(BaseModel):
 
     items: list[CategoryRead]
     next_cursor: str | None = None
+
+
+class CategoryItem(TypedDict):
+    """A category row as it is sent: the fields of CategoryRead, in its order, of its types."""
+
+    id: uuid.UUID
+    slug: str
+    name: str
+
+
+class CategoryPageData(TypedDict):
+    """The list as the service builds it: the JSON of CategoryPage without a model per row."""
+
+    items: list[CategoryItem]
+    next_cursor: str | None
+
+
+CATEGORY_PAGE_JSON = TypeAdapter(CategoryPageData)
+"""Serialises the category list to the JSON CategoryPage documents (rows not re-validated)."""

@@ -1,0 +1,58 @@
+"""ReadConnectionDep: the driver connection of a pooled one, errors answered as the session's."""
+
+from __future__ import annotations
+
+import httpx
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from emporium.servicekit import create_app
+from emporium.servicekit.settings import to_async_url
+from emporium.servicekit.testing import app_client
+
+from .conftest import DemoSettings, demo_router
+
+
+async def test_each_statement_runs_outside_a_transaction(client: httpx.AsyncClient) -> None:
+    response = await client.get("/demo/raw", params={"sql": "SELECT txid_current()"})
+    body = response.json()
+    assert body["first"] != body["second"]  # each statement is its own transaction
+
+
+async def test_a_statement_over_its_time_limit_is_a_503_problem(demo_database_url: str) -> None:
+    settings = DemoSettings(database_url=demo_database_url, db_statement_timeout_ms=200)
+    async with app_client(create_app(settings, routers=[demo_router()])) as client:
+        response = await client.get("/demo/raw", params={"sql": "SELECT pg_sleep(3)"})
+        assert response.status_code == 503, response.text
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.json()["type"].endswith("dependency-timeout")
+        assert (await client.get("/demo/raw", params={"sql": "SELECT 1"})).status_code == 200
+
+
+async def test_a_sql_error_is_a_500_problem_and_the_connection_stays_usable(
+    demo_database_url: str,
+) -> None:
+    settings = DemoSettings(database_url=demo_database_url, db_pool_size=1)
+    async with app_client(create_app(settings, routers=[demo_router()])) as client:
+        response = await client.get("/demo/raw", params={"sql": "SELECT 1 / 0"})
+        assert response.status_code == 500, response.text
+        assert response.headers["content-type"] == "application/problem+json"
+        assert (await client.get("/demo/raw", params={"sql": "SELECT 1"})).status_code == 200
+
+
+async def test_a_killed_connection_is_a_503_and_leaves_the_pool(demo_database_url: str) -> None:
+    settings = DemoSettings(database_url=demo_database_url, db_pool_size=1)
+    async with app_client(create_app(settings, routers=[demo_router()])) as client:
+        pid = (await client.get("/demo/raw", params={"sql": "SELECT pg_backend_pid()"})).json()
+        admin = create_async_engine(to_async_url(demo_database_url))
+        async with admin.connect() as conn:
+            await conn.execute(text("SELECT pg_terminate_backend(:p)"), {"p": int(pid["first"])})
+        await admin.dispose()
+
+        response = await client.get("/demo/raw", params={"sql": "SELECT pg_backend_pid()"})
+        assert response.status_code == 503, response.text
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.headers["retry-after"]
+        again = await client.get("/demo/raw", params={"sql": "SELECT pg_backend_pid()"})
+        assert again.status_code == 200, again.text
+        assert again.json()["first"] != pid["first"]  # a new connection, the dead one dropped
