@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import asyncpg
 from fastapi import Depends, Request
 from sqlalchemy import DateTime, MetaData, func
-from sqlalchemy.exc import DBAPIError, InterfaceError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -110,7 +110,8 @@ async def get_read_connection(request: Request) -> AsyncIterator[asyncpg.Connect
     """The driver (asyncpg) connection of one pooled connection, for a read done in raw SQL.
 
     No transaction is open on it, so each statement runs on its own. Its errors reach the
-    problem handlers as SQLAlchemy's would, and a connection that broke leaves the pool.
+    problem handlers as SQLAlchemy's would, and a broken connection is dropped as SQLAlchemy
+    drops its own.
     """
     engine: AsyncEngine = request.app.state.engine
     async with engine.connect() as connection:
@@ -118,11 +119,10 @@ async def get_read_connection(request: Request) -> AsyncIterator[asyncpg.Connect
         try:
             yield fairy.driver_connection
         except (asyncpg.InterfaceError, asyncpg.PostgresConnectionError, OSError) as exc:
-            await connection.invalidate(exc)
-            raise InterfaceError(None, None, exc, connection_invalidated=True) from exc
-        except TimeoutError as exc:  # the client-side command_timeout: state unknown
-            await connection.invalidate(exc)
-            raise
+            # Let SQLAlchemy find the broken connection itself: it then invalidates it and
+            # every older one in the pool, and raises the error the handlers know (503).
+            await connection.exec_driver_sql("SELECT 1")
+            raise DBAPIError(None, None, exc) from exc  # the connection was fine: a bug
         except asyncpg.PostgresError as exc:
             raise DBAPIError(None, None, exc) from exc
 
