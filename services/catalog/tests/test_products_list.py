@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -241,3 +243,32 @@ async def test_nul_in_the_category_filter_is_a_422_naming_it(client: httpx.Async
     assert response.headers["content-type"] == "application/problem+json"
     [error] = response.json()["errors"]
     assert (error["field"], error["location"]) == ("category", "query")
+
+
+def forged_cursor(sort: str, key: Any) -> str:
+    """A well-formed cursor carrying a key value no listing ever made."""
+    raw = json.dumps({"s": sort, "k": key, "id": str(uuid.uuid4())}).encode()
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+@pytest.mark.parametrize(
+    ("sort", "key"),
+    [
+        ("price", 2**40),
+        ("-price", -(2**31) - 1),
+        ("newest", "0001-01-01T00:00:00+14:00"),
+        ("newest", "9999-12-31T23:59:59-14:00"),
+        ("name", "a\x00b"),
+        ("-name", "\ud800"),
+    ],
+)
+async def test_a_cursor_with_a_key_the_database_refuses_is_a_422(
+    client: httpx.AsyncClient, sort: str, key: Any
+) -> None:
+    # Were 500s: the driver refused the value (int4 range, year 0 or 10000, NUL, surrogate).
+    response = await client.get(
+        "/catalog/products", params={"sort": sort, "cursor": forged_cursor(sort, key)}
+    )
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["errors"][0]["field"] == "cursor"

@@ -8,7 +8,7 @@ import json
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Row
@@ -17,6 +17,8 @@ from sqlalchemy.orm import InstrumentedAttribute
 from emporium.catalog.products.exceptions import InvalidCursor
 from emporium.catalog.products.models import Product
 from emporium.catalog.products.schemas import ProductSort
+
+INT4_MIN, INT4_MAX = -(2**31), 2**31 - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,13 +33,28 @@ class SortKey:
         return value.isoformat() if isinstance(value, datetime) else value
 
     def load(self, raw: Any) -> Any:
-        """The key value back from its JSON form (type-checked)."""
+        """The key value back from its JSON form (type- and range-checked).
+
+        A cursor is the client's to send back, so anything PostgreSQL or the driver would
+        refuse (an integer beyond int4, a time beyond the calendar, a NUL) is refused here.
+        """
         python_type = self.column.type.python_type
         if python_type is datetime and isinstance(raw, str):
-            return datetime.fromisoformat(raw)
+            value = datetime.fromisoformat(raw)
+            if value.tzinfo is not None:
+                try:
+                    value.astimezone(UTC)
+                except OverflowError as exc:
+                    raise ValueError("key time out of range") from exc
+            return value
         if python_type is int and isinstance(raw, int) and not isinstance(raw, bool):
+            if not INT4_MIN <= raw <= INT4_MAX:
+                raise ValueError("key integer out of range")
             return raw
         if python_type is str and isinstance(raw, str):
+            if "\x00" in raw:
+                raise ValueError("NUL in key")
+            raw.encode()  # a lone surrogate cannot be sent: UnicodeEncodeError (a ValueError)
             return raw
         raise ValueError("bad key value")
 
