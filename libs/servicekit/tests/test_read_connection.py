@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import httpx
+import pytest
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import SpanKind
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from emporium.servicekit import create_app
+from emporium.servicekit import create_app, read_connection
 from emporium.servicekit.settings import to_async_url
 from emporium.servicekit.testing import app_client
 
@@ -56,3 +61,23 @@ async def test_a_killed_connection_is_a_503_and_leaves_the_pool(demo_database_ur
         again = await client.get("/demo/raw", params={"sql": "SELECT pg_backend_pid()"})
         assert again.status_code == 200, again.text
         assert again.json()["first"] != pid["first"]  # a new connection, the dead one dropped
+
+
+async def test_with_tracing_each_statement_is_a_database_span(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    monkeypatch.setattr(read_connection, "tracer_provider", lambda: provider)
+
+    response = await client.get("/demo/raw", params={"sql": "SELECT 41 + 1"})
+
+    assert response.json() == {"first": "42", "second": "42"}
+    spans = exporter.get_finished_spans()
+    assert [s.name for s in spans] == ["SELECT test_servicekit_demo"] * 2
+    for span in spans:
+        assert span.kind == SpanKind.CLIENT
+        assert span.attributes is not None
+        assert span.attributes["db.system.name"] == "postgresql"
+        assert span.attributes["db.query.text"] == "SELECT 41 + 1"

@@ -14,7 +14,6 @@ if TYPE_CHECKING:
     from emporium.servicekit.client_credentials import ClientCredentials
     from emporium.servicekit.context import current_request_id, propagation_headers
     from emporium.servicekit.db import (
-        ReadConnectionDep,
         ReadSessionDep,
         SessionDep,
         TimestampMixin,
@@ -52,6 +51,7 @@ if TYPE_CHECKING:
     )
     from emporium.servicekit.problem_schemas import FieldError, Problem, ValidationProblem
     from emporium.servicekit.problems import problem_response
+    from emporium.servicekit.read_connection import ReadConnection, ReadConnectionDep
     from emporium.servicekit.security import (
         PrincipalDep,
         bearer_challenge,
@@ -79,7 +79,6 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "propagation_headers",
     ),
     "db": (
-        "ReadConnectionDep",
         "ReadSessionDep",
         "SessionDep",
         "TimestampMixin",
@@ -117,6 +116,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     ),
     "problem_schemas": ("FieldError", "Problem", "ValidationProblem"),
     "problems": ("problem_response",),
+    "read_connection": ("ReadConnection", "ReadConnectionDep"),
     "security": (
         "PrincipalDep",
         "bearer_challenge",
@@ -164,6 +164,7 @@ __all__ = [
     "Principal",
     "PrincipalDep",
     "Problem",
+    "ReadConnection",
     "ReadConnectionDep",
     "ReadSessionDep",
     "ServiceClient",

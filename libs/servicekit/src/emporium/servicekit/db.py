@@ -5,12 +5,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
-import asyncpg
 from fastapi import Depends, Request
 from sqlalchemy import DateTime, MetaData, func
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -106,31 +104,8 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
             await session.commit()
 
 
-async def get_read_connection(request: Request) -> AsyncIterator[asyncpg.Connection]:
-    """The driver (asyncpg) connection of one pooled connection, for a read done in raw SQL.
-
-    No transaction is open on it, so each statement runs on its own. Its errors reach the
-    problem handlers as SQLAlchemy's would, and a broken connection is dropped as SQLAlchemy
-    drops its own.
-    """
-    engine: AsyncEngine = request.app.state.engine
-    async with engine.connect() as connection:
-        fairy = await connection.get_raw_connection()
-        try:
-            yield fairy.driver_connection
-        except (asyncpg.InterfaceError, asyncpg.PostgresConnectionError, OSError) as exc:
-            # Let SQLAlchemy find the broken connection itself: it then invalidates it and
-            # every older one in the pool, and raises the error the handlers know (503).
-            await connection.exec_driver_sql("SELECT 1")
-            raise DBAPIError(None, None, exc) from exc  # the connection was fine: a bug
-        except asyncpg.PostgresError as exc:
-            raise DBAPIError(None, None, exc) from exc
-
-
 # scope="function": the commit happens before the response is sent, so a failed
 # commit becomes an error response instead of a 2xx for data that was not written.
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session, scope="function")]
 """For routes that only read (lists): statements run without a transaction."""
-ReadConnectionDep = Annotated[Any, Depends(get_read_connection, scope="function")]
-"""For reads done in raw SQL on the driver (hot lists): no session, no transaction."""

@@ -16,9 +16,10 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic import BaseModel
 
-from emporium.servicekit.db import get_read_connection, get_read_session, get_session
+from emporium.servicekit.db import get_read_session, get_session
 from emporium.servicekit.problem_schemas import FieldError, Problem, ValidationProblem
 from emporium.servicekit.problems import PROBLEM_MEDIA_TYPE
+from emporium.servicekit.read_connection import get_read_connection
 from emporium.servicekit.security import get_principal
 
 SCHEMA_REF = "#/components/schemas/{model}"

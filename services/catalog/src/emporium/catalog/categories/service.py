@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from typing import cast
 
-import asyncpg
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +19,7 @@ from emporium.catalog.categories.schemas import (
     CategoryUpdate,
 )
 from emporium.catalog.driver_sql import compile_for_driver
+from emporium.servicekit import ReadConnection
 
 _LIST = compile_for_driver(
     select(*(Category.__table__.c[name] for name in CategoryRead.model_fields)).order_by(
@@ -29,7 +29,7 @@ _LIST = compile_for_driver(
 )
 
 
-async def list_categories(*, connection: asyncpg.Connection) -> CategoryPageData:
+async def list_categories(*, connection: ReadConnection) -> CategoryPageData:
     """Every category, by name (read on the driver: a public, hot and read-only list)."""
     rows = await connection.fetch(_LIST.sql, *_LIST.arguments({}))
     return {"items": [cast(CategoryItem, dict(row)) for row in rows], "next_cursor": None}

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import functools
 import uuid
+from typing import Any
 
-import asyncpg
 from sqlalchemy import Uuid, bindparam, select
 
 from emporium.catalog.categories.models import Category
@@ -21,6 +21,7 @@ from emporium.catalog.products.listing import (
     ListingShape,
     shape_statement,
 )
+from emporium.servicekit import ReadConnection
 
 _CATEGORY_BY_ID = compile_for_driver(
     select(Category.id).where(Category.id == bindparam("key", type_=Uuid())), {"key"}
@@ -36,18 +37,13 @@ def compiled_listing(shape: ListingShape) -> CompiledSQL:
     return compile_for_driver(shape_statement(shape).with_only_columns(*READ_COLUMNS), PARAMETERS)
 
 
-async def fetch_listing(
-    listing: Listing, *, connection: asyncpg.Connection
-) -> list[asyncpg.Record]:
+async def fetch_listing(listing: Listing, *, connection: ReadConnection) -> list[Any]:
     """The rows of one listing (limit + 1 of them at most), columns as in ProductRead."""
     compiled = compiled_listing(listing.shape)
-    rows: list[asyncpg.Record] = await connection.fetch(
-        compiled.sql, *compiled.arguments(listing.values)
-    )
-    return rows
+    return await connection.fetch(compiled.sql, *compiled.arguments(listing.values))
 
 
-async def find_category_id(key: str, *, connection: asyncpg.Connection) -> uuid.UUID | None:
+async def find_category_id(key: str, *, connection: ReadConnection) -> uuid.UUID | None:
     """The id of the category whose id or slug is `key`, if any."""
     compiled = _CATEGORY_BY_SLUG
     value: str | uuid.UUID = key

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from typing import cast
 
-import asyncpg
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,7 +28,7 @@ from emporium.catalog.products.schemas import (
     ProductQuery,
     ProductUpdate,
 )
-from emporium.servicekit import InvalidInput, PreconditionFailed
+from emporium.servicekit import InvalidInput, PreconditionFailed, ReadConnection
 
 
 def etag(product: Product) -> str:
@@ -37,7 +36,7 @@ def etag(product: Product) -> str:
     return f'"{product.version}"'
 
 
-async def list_products(query: ProductQuery, *, connection: asyncpg.Connection) -> ProductPageData:
+async def list_products(query: ProductQuery, *, connection: ReadConnection) -> ProductPageData:
     """One page of active products matching `query`, and the cursor of the next page."""
     low, high = query.min_price, query.max_price
     if low is not None and high is not None and low > high:
