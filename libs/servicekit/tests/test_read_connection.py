@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import pytest
 from opentelemetry.sdk.trace import TracerProvider
@@ -81,3 +83,31 @@ async def test_with_tracing_each_statement_is_a_database_span(
         assert span.attributes is not None
         assert span.attributes["db.system.name"] == "postgresql"
         assert span.attributes["db.query.text"] == "SELECT 41 + 1"
+
+
+async def test_a_connection_killed_mid_query_is_a_503_and_leaves_the_pool(
+    demo_database_url: str,
+) -> None:
+    # Killed while a statement runs on it: whatever the driver raises, the connection is
+    # gone and must not go back to the pool.
+    settings = DemoSettings(database_url=demo_database_url, db_pool_size=1)
+    async with app_client(create_app(settings, routers=[demo_router()])) as client:
+        pid = (await client.get("/demo/raw", params={"sql": "SELECT pg_backend_pid()"})).json()
+        slow = asyncio.create_task(client.get("/demo/raw", params={"sql": "SELECT pg_sleep(5)"}))
+        admin = create_async_engine(to_async_url(demo_database_url))
+        async with admin.connect() as conn:
+            kill = text("SELECT pg_terminate_backend(:p) FROM pg_stat_activity WHERE pid = :p")
+            for _ in range(50):  # once the sleep is running on it
+                busy = text("SELECT state = 'active' FROM pg_stat_activity WHERE pid = :p")
+                if (await conn.execute(busy, {"p": int(pid["first"])})).scalar():
+                    break
+                await asyncio.sleep(0.05)
+            await conn.execute(kill, {"p": int(pid["first"])})
+        await admin.dispose()
+
+        response = await slow
+        assert response.status_code == 503, response.text
+        assert response.headers["content-type"] == "application/problem+json"
+        again = await client.get("/demo/raw", params={"sql": "SELECT pg_backend_pid()"})
+        assert again.status_code == 200, again.text
+        assert again.json()["first"] != pid["first"]

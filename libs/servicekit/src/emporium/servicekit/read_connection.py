@@ -18,6 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from emporium.servicekit.telemetry import tracer_provider
 
+_DRIVER_ERRORS = (
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+    asyncpg.InternalClientError,
+    OSError,
+)
+
 
 class ReadConnection:
     """The few asyncpg calls a read needs, each a database span when tracing is on."""
@@ -60,12 +67,11 @@ async def get_read_connection(request: Request) -> AsyncIterator[ReadConnection]
         fairy = await connection.get_raw_connection()
         try:
             yield ReadConnection(fairy.driver_connection, engine.url.database)
-        except (asyncpg.InterfaceError, asyncpg.PostgresConnectionError, OSError) as exc:
-            # Let SQLAlchemy find the broken connection itself: it then invalidates it and
-            # every older one in the pool, and raises the error the handlers know (503).
+        except _DRIVER_ERRORS as exc:
+            # Let SQLAlchemy look at the connection after the failure, as after its own: a
+            # broken one is invalidated with every older one in the pool and its error (a
+            # 503) raised; a sound one answers, and the driver's error goes on as a DBAPIError.
             await connection.exec_driver_sql("SELECT 1")
-            raise DBAPIError(None, None, exc) from exc  # the connection was fine: a bug
-        except asyncpg.PostgresError as exc:
             raise DBAPIError(None, None, exc) from exc
 
 
