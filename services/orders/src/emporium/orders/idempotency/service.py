@@ -9,13 +9,37 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from emporium.orders.idempotency.exceptions import IdempotencyKeyInProgress, IdempotencyKeyReused
 from emporium.orders.idempotency.models import IdempotencyRecord
 from emporium.servicekit import Conflict
+
+_record = IdempotencyRecord.metadata.tables["idempotency_record"]
+
+# Built once on the table (Core, no ORM bulk machinery): every order claims a key and
+# stores its answer.
+_CLAIM = (
+    insert(_record)
+    .values(
+        id=bindparam("id"),
+        user_id=bindparam("user_id"),
+        key=bindparam("key"),
+        request_hash=bindparam("request_hash"),
+        state="processing",
+        order_id=bindparam("order_id"),
+        locked_until=bindparam("locked_until"),
+    )
+    .on_conflict_do_nothing(index_elements=[_record.c.user_id, _record.c.key])
+    .returning(_record.c.id, _record.c.order_id)
+)
+_COMPLETE = (
+    update(_record)
+    .where(_record.c.id == bindparam("record_id"))
+    .values(state="completed", response_status=bindparam("status"), response_body=bindparam("body"))
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,18 +85,15 @@ async def claim(
     now = datetime.now(UTC)
     locked_until = now + timedelta(seconds=lease_seconds)
     inserted = await session.execute(
-        insert(IdempotencyRecord)
-        .values(
-            id=uuid.uuid4(),
-            user_id=user_id,
-            key=key,
-            request_hash=request_hash,
-            state="processing",
-            order_id=uuid.uuid4(),
-            locked_until=locked_until,
-        )
-        .on_conflict_do_nothing(index_elements=["user_id", "key"])
-        .returning(IdempotencyRecord.id, IdempotencyRecord.order_id)
+        _CLAIM,
+        {
+            "id": uuid.uuid4(),
+            "user_id": user_id,
+            "key": key,
+            "request_hash": request_hash,
+            "order_id": uuid.uuid4(),
+            "locked_until": locked_until,
+        },
     )
     row = inserted.first()
     if row is not None:
@@ -123,12 +144,7 @@ async def record_of_order(
 
 async def complete(*, session: AsyncSession, claim: Claim, status: int, body: str) -> None:
     """Store the answer (in the caller's transaction, next to the order it describes)."""
-    await session.execute(
-        update(IdempotencyRecord)
-        .where(IdempotencyRecord.id == claim.record_id)
-        .values(state="completed", response_status=status, response_body=body)
-        .execution_options(synchronize_session=False)
-    )
+    await session.execute(_COMPLETE, {"record_id": claim.record_id, "status": status, "body": body})
 
 
 async def reopen(*, session: AsyncSession, claim: Claim) -> None:

@@ -21,8 +21,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import DateTime, Integer, Uuid, delete, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from emporium.orders.catalog.client import CatalogClient
@@ -31,8 +30,8 @@ from emporium.orders.idempotency import service as idempotency
 from emporium.orders.idempotency.exceptions import IdempotencyKeyInProgress
 from emporium.orders.idempotency.service import Claim, Replay
 from emporium.orders.orders.exceptions import InsufficientStock
-from emporium.orders.orders.limits import check_unit_cap
-from emporium.orders.orders.models import Order, OrderLine, OrderStatus
+from emporium.orders.orders.limits import OPEN_STATUSES, check_unit_cap, lock_customer
+from emporium.orders.orders.models import Order, OrderStatus
 from emporium.orders.orders.outcomes import OrderOutcomes, mark_order
 from emporium.orders.orders.schemas import OrderCreate, OrderRead
 from emporium.servicekit import BadGateway, Conflict, DomainError, InvalidInput
@@ -41,6 +40,55 @@ from emporium.servicekit.service_client import NotDelivered
 logger = logging.getLogger("emporium.orders.placement")
 
 CREATED = 201
+
+# The two statements every order runs, built once. ON CONFLICT: a retry that took the key
+# over re-drives an order stored by an earlier try. The count of what the customer's other
+# open orders hold runs after `lock_customer`, so it sees every one committed before it.
+_STORE_PENDING = text(
+    """
+    WITH pending AS (
+        INSERT INTO customer_order (id, user_id, status)
+        VALUES (:order_id, :user_id, :pending)
+        ON CONFLICT (id) DO NOTHING
+    ), lines AS (
+        INSERT INTO order_line (order_id, product_id, position, quantity)
+        SELECT CAST(:order_id AS uuid), product_id, position - 1, quantity
+        FROM unnest(CAST(:product_ids AS uuid[]), CAST(:quantities AS integer[]))
+            WITH ORDINALITY AS line(product_id, quantity, position)
+        ON CONFLICT (order_id, product_id) DO NOTHING
+    )
+    SELECT l.product_id, sum(l.quantity)::integer AS units
+    FROM order_line l JOIN customer_order o ON o.id = l.order_id
+    WHERE o.user_id = :user_id AND o.status = ANY(CAST(:open AS text[]))
+        AND o.id <> :order_id AND l.product_id = ANY(CAST(:product_ids AS uuid[]))
+    GROUP BY l.product_id
+    """
+).columns(product_id=Uuid, units=Integer)
+
+# Prices the lines and confirms the order in one statement. When the order is no longer
+# pending it returns no row, and the caller's rollback undoes the lines' update too.
+_CONFIRM = text(
+    """
+    WITH sold AS (
+        UPDATE order_line l
+        SET sku = sale.sku, name = sale.name, unit_price_cents = sale.price
+        FROM unnest(
+            CAST(:product_ids AS uuid[]), CAST(:skus AS text[]), CAST(:names AS text[]),
+            CAST(:prices AS integer[])
+        ) AS sale(product_id, sku, name, price)
+        WHERE l.order_id = :order_id AND l.product_id = sale.product_id
+    )
+    UPDATE customer_order
+    SET status = :confirmed, total_cents = :total_cents,
+        currency = :currency, reservation_id = :reservation_id, updated_at = now()
+    WHERE id = :order_id AND status = :pending
+    RETURNING user_id, created_at, updated_at
+    """
+).columns(
+    user_id=Uuid,
+    created_at=DateTime(timezone=True),
+    updated_at=DateTime(timezone=True),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,14 +130,10 @@ async def place_order(
         mark_order(outcome.order_id)
         if isinstance(outcome, Replay):
             return Placed(outcome.status, outcome.body, outcome.order_id, replayed=True)
-        await check_unit_cap(
-            session=session,
-            user_id=user_id,
-            order_id=outcome.order_id,
-            lines=lines,
-            cap=max_units_per_product,
-        )
-        await _store_pending(session, user_id, outcome.order_id, lines)
+        await lock_customer(session=session, user_id=user_id)
+        held = await _store_pending(session, user_id, outcome.order_id, lines)
+        # Refused: the transaction rolls back, the pending order and the key's claim with it.
+        check_unit_cap(held=held, lines=lines, cap=max_units_per_product)
     body = await _sell(sessionmaker, catalog, outcome, lines, outcomes)
     return Placed(CREATED, body, outcome.order_id, replayed=False)
 
@@ -148,28 +192,21 @@ async def _sell(
 
 async def _store_pending(
     session: AsyncSession, user_id: uuid.UUID, order_id: uuid.UUID, lines: list[ReservationLine]
-) -> None:
-    # ON CONFLICT: a retry that took the key over re-drives an order stored by an earlier try.
-    await session.execute(
-        insert(Order)
-        .values(id=order_id, user_id=user_id, status=OrderStatus.PENDING.value)
-        .on_conflict_do_nothing(index_elements=[Order.id])
+) -> dict[uuid.UUID, int]:
+    """Store the order as pending with its lines; return the units of its products that the
+    customer's other open orders hold (for the cap), all in one round trip."""
+    rows = await session.execute(
+        _STORE_PENDING,
+        {
+            "order_id": order_id,
+            "user_id": user_id,
+            "pending": OrderStatus.PENDING.value,
+            "open": list(OPEN_STATUSES),
+            "product_ids": [x.product_id for x in lines],
+            "quantities": [x.quantity for x in lines],
+        },
     )
-    await session.execute(
-        insert(OrderLine)
-        .values(
-            [
-                {
-                    "order_id": order_id,
-                    "product_id": x.product_id,
-                    "position": i,
-                    "quantity": x.quantity,
-                }
-                for i, x in enumerate(lines)
-            ]
-        )
-        .on_conflict_do_nothing(index_elements=[OrderLine.order_id, OrderLine.product_id])
-    )
+    return dict(rows.all())
 
 
 async def _let_go(sessionmaker: async_sessionmaker[AsyncSession], claim: Claim) -> None:
@@ -218,34 +255,23 @@ async def confirm_order(
     total = sum(x.unit_price_cents * x.quantity for x in items)
     order = (
         await session.execute(
-            update(Order)
-            .where(Order.id == claim.order_id, Order.status == OrderStatus.PENDING.value)
-            .values(
-                status=OrderStatus.CONFIRMED.value,
-                total_cents=total,
-                currency=items[0].currency,
-                reservation_id=reservation.id,
-                updated_at=func.now(),
-            )
-            .returning(Order.user_id, Order.created_at, Order.updated_at)
-            .execution_options(synchronize_session=False)
+            _CONFIRM,
+            {
+                "order_id": claim.order_id,
+                "pending": OrderStatus.PENDING.value,
+                "confirmed": OrderStatus.CONFIRMED.value,
+                "total_cents": total,
+                "currency": items[0].currency,
+                "reservation_id": reservation.id,
+                "product_ids": [x.product_id for x in items],
+                "skus": [x.sku for x in items],
+                "names": [x.name for x in items],
+                "prices": [x.unit_price_cents for x in items],
+            },
         )
     ).one_or_none()
     if order is None:  # resolved meanwhile by another request of the key (or recovery)
         raise IdempotencyKeyInProgress()
-    await session.execute(
-        update(OrderLine),
-        [
-            {
-                "order_id": claim.order_id,
-                "product_id": x.product_id,
-                "sku": x.sku,
-                "name": x.name,
-                "unit_price_cents": x.unit_price_cents,
-            }
-            for x in items
-        ],
-    )
     body = OrderRead.model_validate(
         {
             "id": claim.order_id,
