@@ -1,4 +1,4 @@
-"""Claim an idempotency key before doing the work; store the answer when it is done."""
+"""Claim an idempotency key before doing the work; the answer is stored with its order."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ from emporium.servicekit import Conflict
 
 _record = IdempotencyRecord.metadata.tables["idempotency_record"]
 
-# Built once on the table (Core, no ORM bulk machinery): every order claims a key and
-# stores its answer.
+# Built once on the table (Core, no ORM bulk machinery): every order claims a key. The
+# answer is stored with the confirmed order (`orders.placement.confirm_order`).
 _CLAIM = (
     insert(_record)
     .values(
@@ -34,11 +34,6 @@ _CLAIM = (
     )
     .on_conflict_do_nothing(index_elements=[_record.c.user_id, _record.c.key])
     .returning(_record.c.id, _record.c.order_id)
-)
-_COMPLETE = (
-    update(_record)
-    .where(_record.c.id == bindparam("record_id"))
-    .values(state="completed", response_status=bindparam("status"), response_body=bindparam("body"))
 )
 
 
@@ -140,11 +135,6 @@ async def record_of_order(
 
 # Plain UPDATEs: the session never reads these rows back, so nothing needs synchronising
 # (the ORM would otherwise evaluate each WHERE against every loaded object).
-
-
-async def complete(*, session: AsyncSession, claim: Claim, status: int, body: str) -> None:
-    """Store the answer (in the caller's transaction, next to the order it describes)."""
-    await session.execute(_COMPLETE, {"record_id": claim.record_id, "status": status, "body": body})
 
 
 async def reopen(*, session: AsyncSession, claim: Claim) -> None:
