@@ -155,6 +155,23 @@ async def test_token_is_refetched_shortly_before_expiry(
     assert credentials.fetches == 2
 
 
+async def test_fresh_gives_the_cached_token_only_while_it_is_fresh(
+    http: httpx.AsyncClient, upstream_url: str
+) -> None:
+    now = [1000.0]
+    credentials = ClientCredentials(
+        http, f"{upstream_url}/auth/token", "svc", "pw", clock=lambda: now[0]
+    )
+    assert credentials.fresh() is None  # nothing fetched yet: a call must fetch
+    token = await credentials.token()
+    assert credentials.fresh() == token
+    now[0] += 35  # expires_in 60, refreshed 30 s early
+    assert credentials.fresh() is None
+    credentials_calls = credentials.fetches
+    assert await credentials.token() != token
+    assert credentials.fetches == credentials_calls + 1
+
+
 async def test_rejected_token_is_refreshed_once(
     http: httpx.AsyncClient, upstream: Upstream, upstream_url: str
 ) -> None:

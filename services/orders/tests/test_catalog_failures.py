@@ -132,6 +132,8 @@ async def test_lost_answer_is_502_and_a_retry_of_the_key_sells_once(
     retry = await client.post("/orders", json=order_body((product, 2)), headers=headers)
     assert retry.status_code == 201
     assert retry.json()["status"] == "confirmed"
+    read = await client.get(f"/orders/{retry.json()['id']}", headers=headers)
+    assert read.json() == retry.json()  # the re-driven order's answer is what was stored
     assert catalog.products[product].stock == 1
     assert len([r for r in catalog.reservations.values() if r.lines == [(product, 2)]]) == 1
     assert await stored_orders(db, headers) == 1

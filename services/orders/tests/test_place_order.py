@@ -46,6 +46,22 @@ async def test_order_snapshots_catalog_prices_and_confirms_the_reservation(
     assert reservation.status == "confirmed"
 
 
+async def test_the_201_body_is_the_stored_order_as_read_back(
+    client: httpx.AsyncClient, catalog: CatalogDouble, customer: Customer
+) -> None:
+    product, other = catalog.add_product(stock=5), catalog.add_product(stock=5)
+    headers = {**customer(), **key()}
+    placed = await client.post(
+        "/orders", json=order_body((other, 1), (product, 2)), headers=headers
+    )
+    assert placed.status_code == 201, placed.text
+    order = placed.json()
+    assert order["created_at"] <= order["updated_at"]
+
+    read = await client.get(f"/orders/{order['id']}", headers=headers)
+    assert read.json() == order  # timestamps, prices and line order as stored
+
+
 async def test_client_supplied_prices_are_rejected(
     client: httpx.AsyncClient, catalog: CatalogDouble, customer: Customer
 ) -> None:

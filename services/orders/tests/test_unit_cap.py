@@ -87,3 +87,22 @@ async def test_concurrent_orders_of_one_customer_never_pass_the_cap_together(
     assert statuses == [201] * 4 + [409] * 8, [a.text for a in answers if a.status_code != 201]
     assert catalog.products[product].stock == 96
     assert await stored_orders(db, alice) == 4
+
+
+async def test_a_retry_re_driving_its_pending_order_at_the_cap_is_not_counted_twice(
+    make_client: AppFactory, catalog: CatalogDouble, customer: Customer, db: asyncpg.Connection
+) -> None:
+    product = catalog.add_product(stock=50)
+    headers = {**customer(), **key()}
+    async with make_client(max_units_per_product_per_customer=4) as client:
+        catalog.lose_answers = True  # sold, but the answer is lost: the order stays pending
+        lost = await client.post("/orders", json=order_body((product, 4)), headers=headers)
+        assert lost.status_code == 502, lost.text
+
+        catalog.reset_faults()
+        # The retry re-drives the same pending order: its 4 units are not held by another.
+        retry = await client.post("/orders", json=order_body((product, 4)), headers=headers)
+        assert retry.status_code == 201, retry.text
+        assert [line["quantity"] for line in retry.json()["items"]] == [4]
+        assert catalog.products[product].stock == 46
+        assert await stored_orders(db, headers) == 1

@@ -52,11 +52,18 @@ class ClientCredentials:
         self._lock = asyncio.Lock()
         self.fetches = 0
 
-    async def token(self) -> str:
-        """A valid access token, fetching a new one only when the cached one is stale."""
+    def fresh(self) -> str | None:
+        """The cached token while it is fresh; None when a call must fetch one (`token`)."""
         cached = self._cached
         if cached is not None and self._clock() < cached.refresh_at:
             return cached.value
+        return None
+
+    async def token(self) -> str:
+        """A valid access token, fetching a new one only when the cached one is stale."""
+        fresh = self.fresh()
+        if fresh is not None:
+            return fresh
         async with self._lock:
             cached = self._cached
             if cached is not None and self._clock() < cached.refresh_at:

@@ -310,11 +310,13 @@ class ServiceClient:
         token = None
         remaining = deadline - time.monotonic()
         if self.credentials is not None:
-            # Shielded: a caller running out of time must not cancel a fetch others share.
-            fetch = asyncio.ensure_future(self.credentials.token())
-            token = await asyncio.wait_for(asyncio.shield(fetch), remaining)
+            token = self.credentials.fresh()  # nearly always: no task, no wait
+            if token is None:
+                # Shielded: a caller running out of time must not cancel a fetch others share.
+                fetch = asyncio.ensure_future(self.credentials.token())
+                token = await asyncio.wait_for(asyncio.shield(fetch), remaining)
+                remaining = deadline - time.monotonic()
             sent_headers["Authorization"] = f"Bearer {token}"
-            remaining = deadline - time.monotonic()
         sent[0] = True
         response = await self._http.request(
             method,

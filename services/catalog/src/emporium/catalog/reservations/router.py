@@ -68,7 +68,7 @@ async def create_reservation(
     if not created:
         response.status_code = status.HTTP_200_OK
     response.headers["Location"] = f"/catalog/reservations/{reservation.id}"
-    return ReservationRead.model_validate(reservation)
+    return reservation
 
 
 @router.get(

@@ -8,11 +8,10 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.dialects.postgresql import INTERVAL, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from emporium.catalog.products.models import Product
 from emporium.catalog.reservations.exceptions import (
     InsufficientStock,
     OrderReservedElsewhere,
@@ -21,16 +20,38 @@ from emporium.catalog.reservations.exceptions import (
     ReservationNotPending,
     UnreservableItems,
 )
-from emporium.catalog.reservations.models import Reservation, ReservationItem, ReservationStatus
-from emporium.catalog.reservations.schemas import ReservationCreate
-from emporium.catalog.reservations.stock import lock_products, restock
+from emporium.catalog.reservations.models import Reservation, ReservationStatus
+from emporium.catalog.reservations.schemas import (
+    ReservationCreate,
+    ReservationItemRead,
+    ReservationRead,
+)
+from emporium.catalog.reservations.stock import ForSale, Line, lock_for_sale, restock, sell
 
 HOLDING = (ReservationStatus.PENDING, ReservationStatus.CONFIRMED)
+
+_table = Reservation.metadata.tables["reservation"]
+_reservation = _table.c
+
+# Built once (a Core statement on the table, no ORM bulk-insert machinery): every order
+# runs it. An order that already has a reservation inserts nothing and returns no row.
+_INSERT_RESERVATION = (
+    insert(_table)
+    .values(
+        id=bindparam("id"),
+        order_id=bindparam("order_id"),
+        client_id=bindparam("client_id"),
+        status=bindparam("status"),
+        expires_at=func.now() + bindparam("ttl", type_=INTERVAL),
+    )
+    .on_conflict_do_nothing(index_elements=[_reservation.order_id])
+    .returning(_reservation.id, _reservation.status, _reservation.expires_at)
+)
 
 
 async def create_reservation(
     data: ReservationCreate, *, client_id: str, ttl_seconds: float, session: AsyncSession
-) -> tuple[Reservation, bool]:
+) -> tuple[ReservationRead, bool]:
     """Hold every line or none for `client_id`; returns the reservation and whether it is new.
 
     A repeat of the same request for an order returns the existing reservation; with
@@ -38,43 +59,47 @@ async def create_reservation(
     An order another client reserved is a conflict that tells nothing about that reservation.
     """
     _reject_repeated_products(data)
-    inserted = await session.scalar(
-        insert(Reservation)
-        .values(
-            id=uuid.uuid4(),
-            order_id=data.order_id,
-            client_id=client_id,
-            status=ReservationStatus.CONFIRMED if data.confirm else ReservationStatus.PENDING,
-            expires_at=func.now() + timedelta(seconds=ttl_seconds),
+    status = ReservationStatus.CONFIRMED if data.confirm else ReservationStatus.PENDING
+    inserted = (
+        await session.execute(
+            _INSERT_RESERVATION,
+            {
+                "id": uuid.uuid4(),
+                "order_id": data.order_id,
+                "client_id": client_id,
+                "status": status,
+                "ttl": timedelta(seconds=ttl_seconds),
+            },
         )
-        .on_conflict_do_nothing(index_elements=[Reservation.order_id])
-        .returning(Reservation.id)
-    )
+    ).one_or_none()
     if inserted is None:
         existing = await _replay(data, client_id=client_id, session=session)
         if data.confirm and existing.status is not ReservationStatus.CONFIRMED:
             existing = await confirm_reservation(existing.id, client_id=client_id, session=session)
-        return existing, False
-    products = await lock_products((line.product_id for line in data.items), session=session)
+        return ReservationRead.model_validate(existing), False
+    products = await lock_for_sale((line.product_id for line in data.items), session=session)
     _check_reservable(data, products)
-    for position, line in enumerate(data.items):
-        product = products[line.product_id]
-        product.stock -= line.quantity
-        product.version += 1
-        session.add(
-            ReservationItem(
-                reservation_id=inserted,
-                product_id=product.id,
-                position=position,
-                sku=product.sku,
-                name=product.name,
-                quantity=line.quantity,
-                unit_price_cents=product.price_cents,
-                currency=product.currency,
-            )
+    await sell(inserted.id, [Line(x.product_id, x.quantity) for x in data.items], session=session)
+    # The answer is what was just written: no need to read the reservation back.
+    items = [
+        ReservationItemRead(
+            product_id=line.product_id,
+            sku=products[line.product_id].sku,
+            name=products[line.product_id].name,
+            quantity=line.quantity,
+            unit_price_cents=products[line.product_id].price_cents,
+            currency=products[line.product_id].currency,
         )
-    await session.flush()
-    return await _load(inserted, client_id=client_id, session=session), True
+        for line in data.items
+    ]
+    read = ReservationRead(
+        id=inserted.id,
+        order_id=data.order_id,
+        status=inserted.status,
+        expires_at=inserted.expires_at,
+        items=items,
+    )
+    return read, True
 
 
 async def get_reservation(
@@ -164,7 +189,7 @@ def _reject_repeated_products(data: ReservationCreate) -> None:
         )
 
 
-def _check_reservable(data: ReservationCreate, products: dict[uuid.UUID, Product]) -> None:
+def _check_reservable(data: ReservationCreate, products: dict[uuid.UUID, ForSale]) -> None:
     errors = []
     for index, line in enumerate(data.items):
         product = products.get(line.product_id)

@@ -1,4 +1,4 @@
-"""Claim an idempotency key before doing the work; store the answer when it is done."""
+"""Claim an idempotency key before doing the work; the answer is stored with its order."""
 
 from __future__ import annotations
 
@@ -9,13 +9,32 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from emporium.orders.idempotency.exceptions import IdempotencyKeyInProgress, IdempotencyKeyReused
 from emporium.orders.idempotency.models import IdempotencyRecord
 from emporium.servicekit import Conflict
+
+_record = IdempotencyRecord.metadata.tables["idempotency_record"]
+
+# Built once on the table (Core, no ORM bulk machinery): every order claims a key. The
+# answer is stored with the confirmed order (`orders.placement.confirm_order`).
+_CLAIM = (
+    insert(_record)
+    .values(
+        id=bindparam("id"),
+        user_id=bindparam("user_id"),
+        key=bindparam("key"),
+        request_hash=bindparam("request_hash"),
+        state="processing",
+        order_id=bindparam("order_id"),
+        locked_until=bindparam("locked_until"),
+    )
+    .on_conflict_do_nothing(index_elements=[_record.c.user_id, _record.c.key])
+    .returning(_record.c.id, _record.c.order_id)
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,18 +80,15 @@ async def claim(
     now = datetime.now(UTC)
     locked_until = now + timedelta(seconds=lease_seconds)
     inserted = await session.execute(
-        insert(IdempotencyRecord)
-        .values(
-            id=uuid.uuid4(),
-            user_id=user_id,
-            key=key,
-            request_hash=request_hash,
-            state="processing",
-            order_id=uuid.uuid4(),
-            locked_until=locked_until,
-        )
-        .on_conflict_do_nothing(index_elements=["user_id", "key"])
-        .returning(IdempotencyRecord.id, IdempotencyRecord.order_id)
+        _CLAIM,
+        {
+            "id": uuid.uuid4(),
+            "user_id": user_id,
+            "key": key,
+            "request_hash": request_hash,
+            "order_id": uuid.uuid4(),
+            "locked_until": locked_until,
+        },
     )
     row = inserted.first()
     if row is not None:
@@ -119,16 +135,6 @@ async def record_of_order(
 
 # Plain UPDATEs: the session never reads these rows back, so nothing needs synchronising
 # (the ORM would otherwise evaluate each WHERE against every loaded object).
-
-
-async def complete(*, session: AsyncSession, claim: Claim, status: int, body: str) -> None:
-    """Store the answer (in the caller's transaction, next to the order it describes)."""
-    await session.execute(
-        update(IdempotencyRecord)
-        .where(IdempotencyRecord.id == claim.record_id)
-        .values(state="completed", response_status=status, response_body=body)
-        .execution_options(synchronize_session=False)
-    )
 
 
 async def reopen(*, session: AsyncSession, claim: Claim) -> None:

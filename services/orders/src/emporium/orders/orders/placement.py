@@ -20,9 +20,10 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from sqlalchemy import delete, func, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import DateTime, Integer, Uuid, delete, select, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from emporium.orders.catalog.client import CatalogClient
@@ -31,8 +32,8 @@ from emporium.orders.idempotency import service as idempotency
 from emporium.orders.idempotency.exceptions import IdempotencyKeyInProgress
 from emporium.orders.idempotency.service import Claim, Replay
 from emporium.orders.orders.exceptions import InsufficientStock
-from emporium.orders.orders.limits import check_unit_cap
-from emporium.orders.orders.models import Order, OrderLine, OrderStatus
+from emporium.orders.orders.limits import OPEN_STATUSES, check_unit_cap, lock_customer
+from emporium.orders.orders.models import Order, OrderStatus
 from emporium.orders.orders.outcomes import OrderOutcomes, mark_order
 from emporium.orders.orders.schemas import OrderCreate, OrderRead
 from emporium.servicekit import BadGateway, Conflict, DomainError, InvalidInput
@@ -41,6 +42,65 @@ from emporium.servicekit.service_client import NotDelivered
 logger = logging.getLogger("emporium.orders.placement")
 
 CREATED = 201
+
+# The two statements every order runs, built once. ON CONFLICT: a retry that took the key
+# over re-drives an order stored by an earlier try. The count of what the customer's other
+# open orders hold runs after `lock_customer`, so it sees every one committed before it.
+_STORE_PENDING = text(
+    """
+    WITH pending AS (
+        INSERT INTO customer_order (id, user_id, status)
+        VALUES (:order_id, :user_id, :pending)
+        ON CONFLICT (id) DO NOTHING
+        RETURNING created_at
+    ), lines AS (
+        INSERT INTO order_line (order_id, product_id, position, quantity)
+        SELECT CAST(:order_id AS uuid), product_id, position - 1, quantity
+        FROM unnest(CAST(:product_ids AS uuid[]), CAST(:quantities AS integer[]))
+            WITH ORDINALITY AS line(product_id, quantity, position)
+        ON CONFLICT (order_id, product_id) DO NOTHING
+    ), held AS (
+        SELECT l.product_id, sum(l.quantity)::integer AS units
+        FROM order_line l JOIN customer_order o ON o.id = l.order_id
+        WHERE o.user_id = :user_id AND o.status = ANY(CAST(:open AS text[]))
+            AND o.id <> :order_id AND l.product_id = ANY(CAST(:product_ids AS uuid[]))
+        GROUP BY l.product_id
+    )
+    SELECT (SELECT created_at FROM pending) AS created_at,
+        array_agg(held.product_id) AS product_ids, array_agg(held.units) AS units
+    FROM held
+    """
+).columns(created_at=DateTime(timezone=True), product_ids=ARRAY(Uuid), units=ARRAY(Integer))
+
+# The sale recorded in one statement, outside any transaction (it is atomic by itself, so
+# no BEGIN and COMMIT round trips): the order confirmed, its lines priced and its key's
+# answer stored, all or (when the order is no longer pending) nothing.
+_CONFIRM = text(
+    """
+    WITH confirmed AS (
+        UPDATE customer_order
+        SET status = :confirmed, total_cents = :total_cents, currency = :currency,
+            reservation_id = :reservation_id, updated_at = :updated_at
+        WHERE id = :order_id AND status = :pending
+        RETURNING id
+    ), sold AS (
+        UPDATE order_line l
+        SET sku = sale.sku, name = sale.name, unit_price_cents = sale.price
+        FROM confirmed, unnest(
+            CAST(:product_ids AS uuid[]), CAST(:skus AS text[]), CAST(:names AS text[]),
+            CAST(:prices AS integer[])
+        ) AS sale(product_id, sku, name, price)
+        WHERE l.order_id = confirmed.id AND l.product_id = sale.product_id
+    ), answered AS (
+        UPDATE idempotency_record
+        SET state = 'completed', response_status = :response_status,
+            response_body = :response_body, updated_at = now()
+        FROM confirmed
+        WHERE idempotency_record.id = :record_id
+    )
+    SELECT id FROM confirmed
+    """
+).columns(id=Uuid)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,15 +142,12 @@ async def place_order(
         mark_order(outcome.order_id)
         if isinstance(outcome, Replay):
             return Placed(outcome.status, outcome.body, outcome.order_id, replayed=True)
-        await check_unit_cap(
-            session=session,
-            user_id=user_id,
-            order_id=outcome.order_id,
-            lines=lines,
-            cap=max_units_per_product,
-        )
-        await _store_pending(session, user_id, outcome.order_id, lines)
-    body = await _sell(sessionmaker, catalog, outcome, lines, outcomes)
+        await lock_customer(session=session, user_id=user_id)
+        created_at, held = await _store_pending(session, user_id, outcome.order_id, lines)
+        # Refused: the transaction rolls back, the pending order and the key's claim with it.
+        check_unit_cap(held=held, lines=lines, cap=max_units_per_product)
+    order = PendingOrder(outcome.order_id, user_id, created_at)
+    body = await _sell(sessionmaker, catalog, outcome, order, lines, outcomes)
     return Placed(CREATED, body, outcome.order_id, replayed=False)
 
 
@@ -98,6 +155,7 @@ async def _sell(
     sessionmaker: async_sessionmaker[AsyncSession],
     catalog: CatalogClient,
     claim: Claim,
+    order: PendingOrder,
     lines: list[ReservationLine],
     outcomes: OrderOutcomes | None,
 ) -> str:
@@ -120,9 +178,10 @@ async def _sell(
         await _let_go(sessionmaker, claim)
         raise
     try:
-        async with sessionmaker() as session, session.begin():
+        async with sessionmaker() as session:
+            await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
             return await confirm_order(
-                session=session, claim=claim, lines=lines, reservation=reservation
+                session=session, claim=claim, order=order, lines=lines, reservation=reservation
             )
     except IdempotencyKeyInProgress:
         # This request outlived its lease and a retry of the key (or recovery) took the order
@@ -148,28 +207,28 @@ async def _sell(
 
 async def _store_pending(
     session: AsyncSession, user_id: uuid.UUID, order_id: uuid.UUID, lines: list[ReservationLine]
-) -> None:
-    # ON CONFLICT: a retry that took the key over re-drives an order stored by an earlier try.
-    await session.execute(
-        insert(Order)
-        .values(id=order_id, user_id=user_id, status=OrderStatus.PENDING.value)
-        .on_conflict_do_nothing(index_elements=[Order.id])
-    )
-    await session.execute(
-        insert(OrderLine)
-        .values(
-            [
-                {
-                    "order_id": order_id,
-                    "product_id": x.product_id,
-                    "position": i,
-                    "quantity": x.quantity,
-                }
-                for i, x in enumerate(lines)
-            ]
+) -> tuple[datetime, dict[uuid.UUID, int]]:
+    """Store the order as pending with its lines, in one round trip; return when it was
+    created and the units of its products that the customer's other open orders hold."""
+    row = (
+        await session.execute(
+            _STORE_PENDING,
+            {
+                "order_id": order_id,
+                "user_id": user_id,
+                "pending": OrderStatus.PENDING.value,
+                "open": list(OPEN_STATUSES),
+                "product_ids": [x.product_id for x in lines],
+                "quantities": [x.quantity for x in lines],
+            },
         )
-        .on_conflict_do_nothing(index_elements=[OrderLine.order_id, OrderLine.product_id])
-    )
+    ).one()
+    held = dict(zip(row.product_ids or [], row.units or [], strict=True))
+    created_at: datetime | None = row.created_at
+    if created_at is None:  # a retry re-driving the order an earlier try stored
+        created_at = await session.scalar(select(Order.created_at).where(Order.id == order_id))
+        assert created_at is not None  # the claim's order id always has its pending order
+    return created_at, held
 
 
 async def _let_go(sessionmaker: async_sessionmaker[AsyncSession], claim: Claim) -> None:
@@ -203,52 +262,33 @@ def _check_sale(reservation: Reservation, wanted: dict[uuid.UUID, int]) -> None:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class PendingOrder:
+    """What the confirmed order's answer needs of the pending order."""
+
+    id: uuid.UUID
+    user_id: uuid.UUID
+    created_at: datetime
+
+
 async def confirm_order(
     *,
     session: AsyncSession,
     claim: Claim,
+    order: PendingOrder,
     lines: list[ReservationLine],
     reservation: Reservation,
 ) -> str:
     """Mark the claim's pending order (`lines`, in order) confirmed at the catalog's prices
-    and store its 201 body for the key."""
+    and store its 201 body for the key, in one statement; return the body."""
     _check_sale(reservation, {x.product_id: x.quantity for x in lines})
     position = {x.product_id: i for i, x in enumerate(lines)}
     items = sorted(reservation.items, key=lambda x: position[x.product_id])
     total = sum(x.unit_price_cents * x.quantity for x in items)
-    order = (
-        await session.execute(
-            update(Order)
-            .where(Order.id == claim.order_id, Order.status == OrderStatus.PENDING.value)
-            .values(
-                status=OrderStatus.CONFIRMED.value,
-                total_cents=total,
-                currency=items[0].currency,
-                reservation_id=reservation.id,
-                updated_at=func.now(),
-            )
-            .returning(Order.user_id, Order.created_at, Order.updated_at)
-            .execution_options(synchronize_session=False)
-        )
-    ).one_or_none()
-    if order is None:  # resolved meanwhile by another request of the key (or recovery)
-        raise IdempotencyKeyInProgress()
-    await session.execute(
-        update(OrderLine),
-        [
-            {
-                "order_id": claim.order_id,
-                "product_id": x.product_id,
-                "sku": x.sku,
-                "name": x.name,
-                "unit_price_cents": x.unit_price_cents,
-            }
-            for x in items
-        ],
-    )
+    updated_at = datetime.now(UTC)
     body = OrderRead.model_validate(
         {
-            "id": claim.order_id,
+            "id": order.id,
             "user_id": order.user_id,
             "status": OrderStatus.CONFIRMED,
             "lines": [
@@ -264,8 +304,28 @@ async def confirm_order(
             "total_cents": total,
             "currency": items[0].currency,
             "created_at": order.created_at,
-            "updated_at": order.updated_at,
+            "updated_at": updated_at,
         }
     ).model_dump_json()
-    await idempotency.complete(session=session, claim=claim, status=CREATED, body=body)
+    confirmed = await session.scalar(
+        _CONFIRM,
+        {
+            "order_id": order.id,
+            "record_id": claim.record_id,
+            "pending": OrderStatus.PENDING.value,
+            "confirmed": OrderStatus.CONFIRMED.value,
+            "total_cents": total,
+            "currency": items[0].currency,
+            "reservation_id": reservation.id,
+            "updated_at": updated_at,
+            "product_ids": [x.product_id for x in items],
+            "skus": [x.sku for x in items],
+            "names": [x.name for x in items],
+            "prices": [x.unit_price_cents for x in items],
+            "response_status": CREATED,
+            "response_body": body,
+        },
+    )
+    if confirmed is None:  # resolved meanwhile by another request of the key (or recovery)
+        raise IdempotencyKeyInProgress()
     return body

@@ -34,7 +34,7 @@ from emporium.orders.catalog.schemas import ReservationLine
 from emporium.orders.idempotency import service as idempotency
 from emporium.orders.idempotency.service import Claim
 from emporium.orders.orders.models import Order, OrderStatus
-from emporium.orders.orders.placement import confirm_order
+from emporium.orders.orders.placement import PendingOrder, confirm_order
 from emporium.orders.settings import OrdersSettings
 from emporium.servicekit import Conflict, InvalidInput, NotFound, ServiceUnavailable
 from emporium.servicekit.background import periodic
@@ -114,7 +114,10 @@ async def _resolve(
         await idempotency.reopen(session=session, claim=claim)
         logger.warning("dropped pending order %s: the catalog did not sell it", order.id)
         return Resolution.DROPPED
-    await confirm_order(session=session, claim=claim, lines=lines, reservation=reservation)
+    pending = PendingOrder(order.id, order.user_id, order.created_at)
+    await confirm_order(
+        session=session, claim=claim, order=pending, lines=lines, reservation=reservation
+    )
     logger.warning("confirmed pending order %s left by an unfinished request", order.id)
     return Resolution.CONFIRMED
 
