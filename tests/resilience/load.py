@@ -122,7 +122,10 @@ class OrderLoad:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Order until `stop` is set, then let every held key reach its answer (bounded)."""
-        limits = httpx.Limits(max_connections=len(self.customers) + 8)
+        # Idle connections are dropped well before the gateway's 5 s keep-alive closes them:
+        # a request sent on a connection the server is closing that instant gets no answer
+        # (a ReadError), the keep-alive race every HTTP/1.1 client has to stay clear of.
+        limits = httpx.Limits(max_connections=len(self.customers) + 8, keepalive_expiry=2.0)
         async with httpx.AsyncClient(
             base_url=self.base_url, timeout=self.client_timeout, limits=limits
         ) as client:
