@@ -320,3 +320,16 @@ def test_the_image_and_the_local_runner_serve_the_gateway_with_its_protocol() ->
     assert len(gateway_cmd) == 1
     assert json.loads(gateway_cmd[0].removeprefix("CMD").strip())[-1] == UVICORN_OPTION
     assert UVICORN_OPTION in GATEWAY.command("127.0.0.1", 8000)
+
+
+async def test_bytes_that_are_not_http_get_a_400_problem(guarded: ServerProcess) -> None:
+    # Regression: a NUL in a header was answered by uvicorn in plain text, not as a problem.
+    client = await RawClient.open(guarded)
+    await client.send(b"GET /catalog/products HTTP/1.1\r\nHost: shop\r\nX-Note: a\x00b\r\n\r\n")
+    answer = await client.answer()
+    assert answer.status == 400
+    problem = answer.problem()
+    assert problem["status"] == 400
+    assert "not valid HTTP/1.1" in str(problem["detail"])
+    assert answer.headers["connection"] == "close"
+    assert answer.headers["x-content-type-options"] == "nosniff"

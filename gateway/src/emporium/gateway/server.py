@@ -47,19 +47,21 @@ async def _overloaded(scope: Scope, receive: Receive, send: Send) -> None:
     )
 
 
-def header_timeout_response(seconds: float) -> bytes:
-    """The raw `408` problem sent to a client whose request headers are late."""
-    body = json.dumps(
-        problem_body(
-            408, slug="request-timeout", detail=_HEADER_TIMEOUT_DETAIL.format(f"{seconds:g}")
-        )
-    ).encode()
+def raw_problem(status: int, reason: str, *, slug: str, detail: str) -> bytes:
+    """A whole problem answer as bytes, for what is refused before any request is parsed."""
+    body = json.dumps(problem_body(status, slug=slug, detail=detail)).encode()
     return (
-        b"HTTP/1.1 408 Request Timeout\r\n"
-        b"content-type: " + PROBLEM_MEDIA_TYPE.encode() + b"\r\n"
+        f"HTTP/1.1 {status} {reason}\r\n".encode()
+        + b"content-type: " + PROBLEM_MEDIA_TYPE.encode() + b"\r\n"
         b"content-length: " + str(len(body)).encode() + b"\r\n"
         b"connection: close\r\n" + _API_HEADERS + b"\r\n" + body
-    )
+    )  # fmt: skip
+
+
+def header_timeout_response(seconds: float) -> bytes:
+    """The raw `408` problem sent to a client whose request headers are late."""
+    detail = _HEADER_TIMEOUT_DETAIL.format(f"{seconds:g}")
+    return raw_problem(408, "Request Timeout", slug="request-timeout", detail=detail)
 
 
 class GatewayHttpProtocol(HttpToolsProtocol):
@@ -114,6 +116,12 @@ class GatewayHttpProtocol(HttpToolsProtocol):
         super().on_response_complete()
         if self.cycle is not None and self.cycle.more_body and self._header_timer is None:
             self._arm_header_timer()
+
+    def send_400_response(self, msg: str) -> None:
+        """Bytes that are not HTTP (e.g. a NUL in a header): a `400` problem, then close."""
+        detail = f"The request is not valid HTTP/1.1 ({msg.rstrip('.')}); the connection is closed."
+        self.transport.write(raw_problem(400, "Bad Request", slug="bad-request", detail=detail))
+        self.transport.close()
 
     def _arm_header_timer(self) -> None:
         self._request_begun = False
