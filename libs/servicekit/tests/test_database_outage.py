@@ -11,9 +11,9 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi import APIRouter
-from sqlalchemy import make_url
+from sqlalchemy import make_url, text
 
-from emporium.servicekit import create_app
+from emporium.servicekit import SessionDep, create_app
 from emporium.servicekit.testing import app_client
 
 from .conftest import DemoSettings, demo_router
@@ -167,3 +167,24 @@ async def test_a_request_that_finds_the_database_gone_makes_readiness_check_agai
         _assert_retry_later(await client.get("/demo/notes/x"))
         ready = await client.get("/readyz")
     assert ready.status_code == 503, ready.text
+
+
+@pytest.mark.parametrize("sqlstate", ["40001", "40P01"])
+async def test_a_transaction_rolled_back_by_a_concurrent_one_is_a_503_to_retry(
+    demo_database_url: str, sqlstate: str
+) -> None:
+    # Regression: a deadlock between two requests of one key was a 500.
+    router = APIRouter()
+
+    @router.get("/collide")
+    async def collide(session: SessionDep) -> dict[str, str]:
+        raise_it = f"DO $$ BEGIN RAISE EXCEPTION 'collided' USING ERRCODE = '{sqlstate}'; END $$"
+        await session.execute(text(raise_it))
+        return {}
+
+    settings = DemoSettings(database_url=demo_database_url)
+    async with app_client(create_app(settings, routers=[router])) as client:
+        response = await client.get("/collide")
+    assert response.status_code == 503, response.text
+    assert response.json()["type"].endswith("transaction-conflict")
+    assert response.headers["retry-after"]

@@ -171,6 +171,9 @@ _TIMED_OUT_SQLSTATES = frozenset({"57014", "55P03"})
 # resources (53300: too many clients already).
 _UNAVAILABLE_SQLSTATES = frozenset({"57P01", "57P02", "57P03"})
 _UNAVAILABLE_CLASSES = ("08", "53")
+# Class 40, transaction rollback: a serialization failure or a deadlock with a concurrent
+# request. Nothing was written and the same request may well succeed when retried.
+_ROLLED_BACK_CLASS = "40"
 
 
 async def _dependency_timeout(request: Request, exc: Exception) -> ProblemResponse:
@@ -228,6 +231,13 @@ async def _dbapi_error(request: Request, exc: Exception) -> ProblemResponse:
         return await _database_unavailable(request, exc)
     if sqlstate in _TIMED_OUT_SQLSTATES:
         return await _dependency_timeout(request, exc)
+    if sqlstate.startswith(_ROLLED_BACK_CLASS):
+        logger.error("transaction rolled back (SQLSTATE %s): %s", sqlstate, driver_error)
+        return _retry_later(
+            request,
+            "transaction-conflict",
+            "The request collided with a concurrent one and was rolled back; retry it.",
+        )
     return await _unhandled(request, exc)
 
 

@@ -74,14 +74,18 @@ _STORE_PENDING = text(
 
 # The sale recorded in one statement, outside any transaction (it is atomic by itself, so
 # no BEGIN and COMMIT round trips): the order confirmed, its lines priced and its key's
-# answer stored, all or (when the order is no longer pending) nothing.
+# answer stored, all or (when the order is no longer pending) nothing. The key's record is
+# locked first, as a retry of the key locks it before it touches the order: the other way
+# round the two deadlock (a retry's insert waits for this statement's updated lines).
 _CONFIRM = text(
     """
-    WITH confirmed AS (
+    WITH claimed AS (
+        SELECT id FROM idempotency_record WHERE id = :record_id FOR UPDATE
+    ), confirmed AS (
         UPDATE customer_order
         SET status = :confirmed, total_cents = :total_cents, currency = :currency,
             reservation_id = :reservation_id, updated_at = :updated_at
-        WHERE id = :order_id AND status = :pending
+        WHERE id = :order_id AND status = :pending AND EXISTS (SELECT 1 FROM claimed)
         RETURNING id
     ), sold AS (
         UPDATE order_line l
