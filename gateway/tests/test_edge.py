@@ -305,3 +305,36 @@ async def test_cors_from_settings(start_gateway: StartGateway) -> None:
             assert "access-control-allow-origin" not in foreign.headers
     finally:
         await gateway.stop()
+
+
+async def test_an_upstream_found_down_makes_readiness_check_again(
+    start_gateway: StartGateway, log_dir: Path, tmp_path: Path
+) -> None:
+    # Regression: after a request had found a service down (503), /readyz still answered
+    # the cached "ready" from before, for as long as the cache lasted.
+    flag = tmp_path / "not-ready"
+    orders = await start_upstream("down-orders", log_dir, FAKE_NOT_READY_FILE=str(flag))
+    other = await start_upstream("down-other", log_dir)
+    gateway = await start_gateway(
+        "down",
+        GATEWAY_READINESS_CACHE_SECONDS="300",
+        GATEWAY_UPSTREAMS=upstreams_env(
+            {
+                "auth": (other.url, ["/auth"]),
+                "catalog": (other.url, ["/catalog"]),
+                "orders": (orders.url, ["/orders"]),
+            }
+        ),
+    )
+    try:
+        async with httpx.AsyncClient(base_url=gateway.url) as client:
+            assert (await client.get("/readyz")).status_code == 200
+            flag.touch()
+            await orders.stop()
+            assert (await client.get("/orders/1")).status_code == 503
+            ready = await client.get("/readyz")
+            assert ready.status_code == 503, ready.text
+            assert ready.json()["checks"]["orders"] != "ok"
+    finally:
+        await gateway.stop()
+        await asyncio.gather(orders.stop(), other.stop())

@@ -17,6 +17,7 @@ from emporium.gateway.responses import send_problem
 from emporium.gateway.settings import GatewaySettings
 from emporium.gateway.tracing import TRACE_HEADERS, EdgeSpan, EdgeTracer, now_ns
 from emporium.servicekit.context import accept_request_id, child_traceparent, set_request_context
+from emporium.servicekit.health import Readiness
 from emporium.servicekit.jwks import KeySetUnavailable
 from emporium.servicekit.metrics import Metrics
 from emporium.servicekit.security import bearer_challenge, keys_unavailable
@@ -40,6 +41,7 @@ class GatewayRuntime:
     limiter: RateLimiter | None = None
     rate_limited: Counter | None = None
     tracing: EdgeTracer = field(default_factory=lambda: EdgeTracer(None, "continue"))
+    readiness: Readiness | None = None
     routes: tuple[tuple[str, str, str, UpstreamRuntime], ...] = field(default=())
     in_flight: InFlightLimiter = field(init=False)
 
@@ -161,6 +163,9 @@ class EdgeApp:
         except ClientGone:
             status = 499
         finally:
+            if status == 503 and self.runtime.readiness is not None:
+                # An upstream is down or failing: /readyz must not keep a cached "ready".
+                self.runtime.readiness.forget()
             self._observe(scope, label, status, time.perf_counter() - start)
             if span is not None:
                 span.end(status)

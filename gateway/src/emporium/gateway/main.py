@@ -140,6 +140,7 @@ def create_app(
     )
     runtime_box.append(runtime)
     app.state.runtime = runtime
+    runtime.readiness = app.state.readiness
     # Answers the edge makes itself (401, 429, 502…) get the API headers too; the gateway's
     # pages and proxied answers already carry their own, which this keeps.
     edge: ASGIApp = SecurityHeadersMiddleware(EdgeApp(app, runtime))
