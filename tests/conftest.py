@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from emporium.devstack.stack import DEMO_ADMIN
+from tests.integration.helpers import sign_in
 from tests.system import System, booted_system
 
 
@@ -40,9 +41,4 @@ async def gateway(system: System) -> AsyncIterator[httpx.AsyncClient]:
 @pytest.fixture
 async def admin_token(system: System, gateway: httpx.AsyncClient) -> str:
     """An access token of the admin account (password grant through the gateway)."""
-    email, password = system.admin
-    response = await gateway.post(
-        "/auth/token", data={"grant_type": "password", "username": email, "password": password}
-    )
-    assert response.status_code == 200, response.text
-    return str(response.json()["access_token"])
+    return await sign_in(gateway, *system.admin)

@@ -13,6 +13,15 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+async def sign_in(gateway: httpx.AsyncClient, email: str, password: str) -> str:
+    """An access token from the password grant."""
+    response = await gateway.post(
+        "/auth/token", data={"grant_type": "password", "username": email, "password": password}
+    )
+    assert response.status_code == 200, response.text
+    return str(response.json()["access_token"])
+
+
 async def new_customer(gateway: httpx.AsyncClient, admin_token: str) -> tuple[str, str]:
     """A customer with a unique email, signed in; returns (email, access token).
 
@@ -27,11 +36,7 @@ async def new_customer(gateway: httpx.AsyncClient, admin_token: str) -> tuple[st
         headers=bearer(admin_token),
     )
     assert registered.status_code == 201, registered.text
-    token = await gateway.post(
-        "/auth/token", data={"grant_type": "password", "username": email, "password": password}
-    )
-    assert token.status_code == 200, token.text
-    return email, str(token.json()["access_token"])
+    return email, await sign_in(gateway, email, password)
 
 
 async def new_product(

@@ -25,7 +25,7 @@ from emporium.servicekit.otlp_receiver import (
     ReceivedSpan,
     otlp_receiver,
 )
-from tests.integration.helpers import bearer, new_customer, new_product
+from tests.integration.helpers import bearer, new_customer, new_product, sign_in
 from tests.system import System, booted_system
 
 pytestmark = pytest.mark.slow
@@ -75,12 +75,7 @@ async def edge(traced: System) -> AsyncIterator[httpx.AsyncClient]:
 @pytest.fixture
 async def admin(traced: System, edge: httpx.AsyncClient) -> str:
     """The traced system's admin token."""
-    email, password = traced.admin
-    response = await edge.post(
-        "/auth/token", data={"grant_type": "password", "username": email, "password": password}
-    )
-    assert response.status_code == 200, response.text
-    return str(response.json()["access_token"])
+    return await sign_in(edge, *traced.admin)
 
 
 def _traceparent() -> tuple[str, str, str]:

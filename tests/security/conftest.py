@@ -56,14 +56,3 @@ async def gateway(system: System) -> AsyncIterator[httpx.AsyncClient]:
         base_url=system.base_url, timeout=20.0, headers={"X-Forwarded-For": address()}
     ) as client:
         yield client
-
-
-@pytest.fixture
-async def admin_token(system: System, gateway: httpx.AsyncClient) -> str:
-    """An access token of the admin account (password grant through the gateway)."""
-    email, password = system.admin
-    response = await gateway.post(
-        "/auth/token", data={"grant_type": "password", "username": email, "password": password}
-    )
-    assert response.status_code == 200, response.text
-    return str(response.json()["access_token"])

@@ -18,8 +18,8 @@ from collections.abc import Awaitable, Callable
 import httpx
 import pytest
 
-from tests.integration.helpers import bearer, new_product
-from tests.security.traffic import address, new_account, place_order, served_meanwhile, sign_in
+from tests.integration.helpers import bearer, new_product, sign_in
+from tests.security.traffic import address, new_account, place_order, served_meanwhile
 from tests.system import System
 
 pytestmark = pytest.mark.slow

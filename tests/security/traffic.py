@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from tests.integration.helpers import bearer
+from tests.integration.helpers import bearer, sign_in
 from tests.system import System
 
 # Legitimate requests must be answered; a busy 2-core machine gets generous headroom.
@@ -23,15 +23,6 @@ LEGIT_MAX_SECONDS = 5.0
 def address() -> str:
     """A caller address of its own (198.18.0.0/15, the benchmarking range)."""
     return f"198.{random.randint(18, 19)}.{random.randint(0, 255)}.{random.randint(1, 254)}"
-
-
-async def sign_in(gateway: httpx.AsyncClient, email: str, password: str) -> str:
-    """An access token from the password grant."""
-    response = await gateway.post(
-        "/auth/token", data={"grant_type": "password", "username": email, "password": password}
-    )
-    assert response.status_code == 200, response.text
-    return str(response.json()["access_token"])
 
 
 async def client_token(gateway: httpx.AsyncClient, client_id: str, secret: str) -> str:
