@@ -12,17 +12,13 @@ from pydantic import BaseModel, Field
 from pydantic_settings import SettingsConfigDict
 from sqlalchemy import text
 
-from emporium.servicekit import (
-    Conflict,
-    NotFound,
-    ReadConnectionDep,
-    ReadSessionDep,
-    ServiceSettings,
-    SessionDep,
-    create_app,
-    require_scopes,
-)
+from emporium.servicekit.app import create_app
+from emporium.servicekit.db import ReadSessionDep, SessionDep
 from emporium.servicekit.embedded_pg import database_url, drop_database, ensure_database
+from emporium.servicekit.errors import Conflict, NotFound
+from emporium.servicekit.read_connection import ReadConnectionDep
+from emporium.servicekit.security import require_scopes
+from emporium.servicekit.settings import ServiceSettings
 from emporium.servicekit.testing import app_client
 
 

@@ -13,7 +13,8 @@ import pytest
 from fastapi import APIRouter
 from sqlalchemy import make_url, text
 
-from emporium.servicekit import SessionDep, create_app
+from emporium.servicekit.app import create_app
+from emporium.servicekit.db import SessionDep
 from emporium.servicekit.testing import app_client
 
 from .conftest import DemoSettings, demo_router

@@ -12,7 +12,7 @@ import pytest
 from fastapi import APIRouter, FastAPI
 from pydantic import SecretStr
 
-from emporium.servicekit import create_app
+from emporium.servicekit.app import create_app
 from emporium.servicekit.logs import configure_logging
 from emporium.servicekit.testing import app_client
 

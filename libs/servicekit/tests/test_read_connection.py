@@ -13,7 +13,8 @@ from opentelemetry.trace import SpanKind
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from emporium.servicekit import create_app, read_connection
+from emporium.servicekit import read_connection
+from emporium.servicekit.app import create_app
 from emporium.servicekit.settings import to_async_url
 from emporium.servicekit.testing import app_client
 

@@ -7,7 +7,7 @@ import asyncio
 import httpx
 from fastapi import FastAPI
 
-from emporium.servicekit import create_app
+from emporium.servicekit.app import create_app
 from emporium.servicekit.testing import app_client
 
 from .conftest import DemoSettings

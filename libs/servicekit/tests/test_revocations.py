@@ -5,9 +5,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from emporium.servicekit import InvalidToken, TokenVerifier
 from emporium.servicekit.revocations import RevocationList, Revocations, digest, http_source
 from emporium.servicekit.testing import TEST_AUDIENCE, TEST_ISSUER, TokenFactory
+from emporium.servicekit.tokens import InvalidToken, TokenVerifier
 
 
 def test_a_listed_token_or_an_older_generation_is_revoked() -> None:

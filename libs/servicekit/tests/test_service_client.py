@@ -16,23 +16,23 @@ import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from emporium.servicekit import (
+from emporium.servicekit.app import make_http_client
+from emporium.servicekit.client_credentials import ClientCredentials
+from emporium.servicekit.context import set_request_context
+from emporium.servicekit.errors import (
     BadGateway,
     Conflict,
     InvalidInput,
     NotFound,
-    ServiceSettings,
     ServiceUnavailable,
 )
-from emporium.servicekit.app import make_http_client
-from emporium.servicekit.client_credentials import ClientCredentials
-from emporium.servicekit.context import set_request_context
 from emporium.servicekit.service_client import (
     CircuitBreaker,
     CircuitOpen,
     NotDelivered,
     ServiceClient,
 )
+from emporium.servicekit.settings import ServiceSettings
 
 
 @dataclass

@@ -24,17 +24,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from emporium.servicekit import (
-    JWKSCache,
-    KeySetUnavailable,
-    KeyUnavailable,
-    PrincipalDep,
-    ServiceSettings,
-    TokenVerifier,
-    create_app,
-    require_scopes,
-)
+from emporium.servicekit.app import create_app
+from emporium.servicekit.jwks import JWKSCache, KeySetUnavailable, KeyUnavailable
+from emporium.servicekit.security import PrincipalDep, require_scopes
+from emporium.servicekit.settings import ServiceSettings
 from emporium.servicekit.testing import TEST_AUDIENCE, TEST_ISSUER, TokenFactory, app_client
+from emporium.servicekit.tokens import TokenVerifier
 
 
 class GuardedSettings(ServiceSettings):

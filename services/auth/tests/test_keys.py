@@ -18,8 +18,9 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from emporium.auth.main import create_app
 from emporium.auth.settings import AuthSettings
-from emporium.servicekit import JWKSCache, TokenVerifier
+from emporium.servicekit.jwks import JWKSCache
 from emporium.servicekit.testing import app_client, new_rsa_pem
+from emporium.servicekit.tokens import TokenVerifier
 
 PRIVATE_MEMBERS = {"d", "p", "q", "dp", "dq", "qi"}
 

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from emporium.auth.passwords import PasswordHasher
-from emporium.servicekit import ServiceUnavailable
+from emporium.servicekit.errors import ServiceUnavailable
 
 
 async def test_no_more_hashes_run_at_once_than_the_pool_allows() -> None:

@@ -23,7 +23,7 @@ import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from emporium.servicekit import problem_response
+from emporium.servicekit.problems import problem_response
 from emporium.servicekit.testing import TokenFactory
 
 CLIENT_ID = "orders"

@@ -25,8 +25,8 @@ from emporium.gateway.ratelimit import MemoryRateLimiter, RateLimiter, RatePolic
 from emporium.gateway.readiness import upstream_checks
 from emporium.gateway.settings import GatewaySettings, get_settings
 from emporium.gateway.tracing import EdgeTracer
-from emporium.servicekit import KeyProvider
-from emporium.servicekit import create_app as create_service_app
+from emporium.servicekit.app import create_app as create_service_app
+from emporium.servicekit.jwks import KeyProvider
 from emporium.servicekit.metrics import Metrics
 from emporium.servicekit.security_headers import SecurityHeadersMiddleware
 from emporium.servicekit.telemetry import tracer_provider

@@ -9,7 +9,7 @@ from typing import ClassVar, Literal
 from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
-from emporium.servicekit import ServiceSettings
+from emporium.servicekit.settings import ServiceSettings
 
 
 class Upstream(BaseModel):

@@ -12,8 +12,8 @@ from emporium.auth.settings import AuthSettings, get_settings
 from emporium.auth.tokens.router import router as tokens_router
 from emporium.auth.users.router import admin_router as users_admin_router
 from emporium.auth.users.router import router as users_router
-from emporium.servicekit import KeyProvider, StaticKeys
-from emporium.servicekit import create_app as create_service_app
+from emporium.servicekit.app import create_app as create_service_app
+from emporium.servicekit.jwks import KeyProvider, StaticKeys
 
 TAGS = [
     {"name": "tokens", "description": "OAuth2 token and revocation endpoints (RFC 6749, 7009)."},

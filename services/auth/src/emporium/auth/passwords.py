@@ -15,7 +15,7 @@ import anyio
 import anyio.to_thread
 from passlib.context import CryptContext
 
-from emporium.servicekit import ServiceUnavailable
+from emporium.servicekit.errors import ServiceUnavailable
 
 T = TypeVar("T")
 

@@ -9,7 +9,7 @@ from typing import ClassVar
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from emporium.servicekit import ServiceSettings
+from emporium.servicekit.settings import ServiceSettings
 
 DEFAULT_TRUSTED_PROXIES = (
     "127.0.0.0/8",

@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from emporium.catalog.settings import CatalogSettings
-from emporium.servicekit import Principal, require_scopes
+from emporium.servicekit.security import require_scopes
+from emporium.servicekit.tokens import Principal
 
 CatalogWriterDep = Annotated[Principal, require_scopes("catalog:write")]
 """A caller allowed to create and change products and categories."""

@@ -9,8 +9,8 @@ from emporium.catalog.products.router import router as products_router
 from emporium.catalog.reservations.expiry import reservation_sweeper
 from emporium.catalog.reservations.router import router as reservations_router
 from emporium.catalog.settings import CatalogSettings, get_settings
-from emporium.servicekit import KeyProvider
-from emporium.servicekit import create_app as create_service_app
+from emporium.servicekit.app import create_app as create_service_app
+from emporium.servicekit.jwks import KeyProvider
 
 OPENAPI_TAGS = [
     {"name": "products", "description": "Public product reads; writes need `catalog:write`."},

@@ -8,7 +8,7 @@ from typing import ClassVar
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from emporium.servicekit import ServiceSettings
+from emporium.servicekit.settings import ServiceSettings
 
 
 class CatalogSettings(ServiceSettings):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import DeclarativeBase
 
-from emporium.servicekit import new_metadata
+from emporium.servicekit.db import new_metadata
 
 
 class Base(DeclarativeBase):

@@ -14,9 +14,9 @@ from emporium.orders.orders.recovery import pending_order_recovery
 from emporium.orders.orders.router import router as orders_router
 from emporium.orders.releases.relay import stock_release_relay
 from emporium.orders.settings import OrdersSettings, get_settings
-from emporium.servicekit import KeyProvider
-from emporium.servicekit import create_app as create_service_app
+from emporium.servicekit.app import create_app as create_service_app
 from emporium.servicekit.client_credentials import ClientCredentials
+from emporium.servicekit.jwks import KeyProvider
 from emporium.servicekit.service_client import CircuitBreaker, ServiceClient
 
 

@@ -9,7 +9,7 @@ from typing import ClassVar
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from emporium.servicekit import ServiceSettings
+from emporium.servicekit.settings import ServiceSettings
 
 
 class OrdersSettings(ServiceSettings):

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Response
 from emporium.auth.dependencies import SettingsDep
 from emporium.auth.revocations import service
 from emporium.auth.revocations.schemas import RevocationListDocument
-from emporium.servicekit import SessionDep
+from emporium.servicekit.db import SessionDep
 
 router = APIRouter(prefix="/.well-known", tags=["keys"])
 

@@ -9,7 +9,7 @@ from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from emporium.auth.database import Base
-from emporium.servicekit import UUIDPrimaryKeyMixin
+from emporium.servicekit.db import UUIDPrimaryKeyMixin
 
 
 class RefreshToken(UUIDPrimaryKeyMixin, Base):

@@ -11,7 +11,7 @@ from emporium.auth.tokens import service
 from emporium.auth.tokens.dependencies import RevokeFormDep, TokenContextDep, TokenFormDep
 from emporium.auth.tokens.exceptions import NO_STORE, OAuthError
 from emporium.auth.tokens.schemas import OAuthErrorBody, TokenResponse
-from emporium.servicekit import SessionDep
+from emporium.servicekit.db import SessionDep
 from emporium.servicekit.openapi import RETRY_AFTER_HEADER
 
 router = APIRouter(prefix="/auth", tags=["tokens"])

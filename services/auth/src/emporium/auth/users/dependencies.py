@@ -12,7 +12,10 @@ from emporium.auth.users import service
 from emporium.auth.users.models import User
 from emporium.auth.users.roles import ADMIN_SCOPE
 from emporium.auth.users.schemas import UserCreate
-from emporium.servicekit import Principal, SessionDep, TooManyRequests, require_scopes
+from emporium.servicekit.db import SessionDep
+from emporium.servicekit.errors import TooManyRequests
+from emporium.servicekit.security import require_scopes
+from emporium.servicekit.tokens import Principal
 
 AdminDep = Annotated[Principal, require_scopes(ADMIN_SCOPE)]
 

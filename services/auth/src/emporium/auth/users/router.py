@@ -17,13 +17,9 @@ from emporium.auth.users.schemas import (
     UserRead,
     UserUpdate,
 )
-from emporium.servicekit import (
-    PrincipalDep,
-    SessionDep,
-    id_links,
-    problem_responses,
-    require_scopes,
-)
+from emporium.servicekit.db import SessionDep
+from emporium.servicekit.openapi import id_links, problem_responses
+from emporium.servicekit.security import PrincipalDep, require_scopes
 
 router = APIRouter(prefix="/auth", tags=["users"], dependencies=[NoStore])
 # From a new account to what an administrator can do with it next (OpenAPI links).

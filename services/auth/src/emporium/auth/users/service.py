@@ -21,7 +21,8 @@ from emporium.auth.tokens.models import RefreshToken
 from emporium.auth.users.models import User
 from emporium.auth.users.roles import ADMIN_SCOPE, scopes_for_roles
 from emporium.auth.users.schemas import UserCreate, UserUpdate
-from emporium.servicekit import Conflict, Forbidden, InvalidInput, NotFound, Principal
+from emporium.servicekit.errors import Conflict, Forbidden, InvalidInput, NotFound
+from emporium.servicekit.tokens import Principal
 
 logger = logging.getLogger("emporium.auth.users")
 

@@ -8,7 +8,7 @@ from fastapi import Depends, Path
 
 from emporium.catalog.categories import service
 from emporium.catalog.categories.models import Category
-from emporium.servicekit import SessionDep
+from emporium.servicekit.db import SessionDep
 
 CategoryKey = Annotated[
     str, Path(min_length=1, max_length=64, description="The category's id or slug.")

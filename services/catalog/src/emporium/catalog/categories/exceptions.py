@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from emporium.servicekit import Conflict, NotFound
+from emporium.servicekit.errors import Conflict, NotFound
 
 
 class CategoryNotFound(NotFound):

@@ -6,7 +6,7 @@ from sqlalchemy import CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from emporium.catalog.database import Base
-from emporium.servicekit import TimestampMixin, UUIDPrimaryKeyMixin
+from emporium.servicekit.db import TimestampMixin, UUIDPrimaryKeyMixin
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 

@@ -14,13 +14,9 @@ from emporium.catalog.categories.schemas import (
     CategoryUpdate,
 )
 from emporium.catalog.dependencies import CatalogWriterDep
-from emporium.servicekit import (
-    LOCATION_HEADER,
-    ReadConnectionDep,
-    SessionDep,
-    id_links,
-    problem_responses,
-)
+from emporium.servicekit.db import SessionDep
+from emporium.servicekit.openapi import LOCATION_HEADER, id_links, problem_responses
+from emporium.servicekit.read_connection import ReadConnectionDep
 
 router = APIRouter(prefix="/catalog/categories", tags=["categories"])
 

@@ -19,7 +19,7 @@ from emporium.catalog.categories.schemas import (
     CategoryUpdate,
 )
 from emporium.catalog.driver_sql import compile_for_driver
-from emporium.servicekit import ReadConnection
+from emporium.servicekit.read_connection import ReadConnection
 
 _LIST = compile_for_driver(
     select(*(Category.__table__.c[name] for name in CategoryRead.model_fields)).order_by(

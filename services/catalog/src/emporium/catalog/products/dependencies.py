@@ -10,7 +10,7 @@ from fastapi import Depends, Header, Query
 from emporium.catalog.products import service
 from emporium.catalog.products.models import Product
 from emporium.catalog.products.schemas import ProductQuery
-from emporium.servicekit import SessionDep
+from emporium.servicekit.db import SessionDep
 
 ProductQueryDep = Annotated[ProductQuery, Query()]
 

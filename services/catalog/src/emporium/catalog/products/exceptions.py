@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from emporium.servicekit import Conflict, InvalidInput, NotFound
+from emporium.servicekit.errors import Conflict, InvalidInput, NotFound
 
 
 class ProductNotFound(NotFound):

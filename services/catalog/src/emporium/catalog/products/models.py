@@ -20,7 +20,7 @@ from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
 from emporium.catalog.database import Base
-from emporium.servicekit import TimestampMixin, UUIDPrimaryKeyMixin
+from emporium.servicekit.db import TimestampMixin, UUIDPrimaryKeyMixin
 
 SEARCH_CONFIG = "english"
 SEARCH_EXPRESSION = (

@@ -21,7 +21,7 @@ from emporium.catalog.products.listing import (
     ListingShape,
     shape_statement,
 )
-from emporium.servicekit import ReadConnection
+from emporium.servicekit.read_connection import ReadConnection
 
 _CATEGORY_BY_ID = compile_for_driver(
     select(Category.id).where(Category.id == bindparam("key", type_=Uuid())), {"key"}

@@ -18,15 +18,15 @@ from emporium.catalog.products.schemas import (
     ProductRestock,
     ProductUpdate,
 )
-from emporium.servicekit import (
+from emporium.servicekit.db import SessionDep
+from emporium.servicekit.openapi import (
     ETAG_HEADER,
     LOCATION_HEADER,
-    ReadConnectionDep,
-    SessionDep,
     id_links,
     problem_responses,
     response_headers,
 )
+from emporium.servicekit.read_connection import ReadConnectionDep
 
 router = APIRouter(prefix="/catalog/products", tags=["products"])
 

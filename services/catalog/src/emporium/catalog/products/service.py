@@ -28,7 +28,8 @@ from emporium.catalog.products.schemas import (
     ProductQuery,
     ProductUpdate,
 )
-from emporium.servicekit import InvalidInput, PreconditionFailed, ReadConnection
+from emporium.servicekit.errors import InvalidInput, PreconditionFailed
+from emporium.servicekit.read_connection import ReadConnection
 
 
 def etag(product: Product) -> str:

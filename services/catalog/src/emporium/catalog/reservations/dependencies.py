@@ -10,7 +10,7 @@ from fastapi import Depends
 from emporium.catalog.dependencies import StockReserverDep
 from emporium.catalog.reservations import service
 from emporium.catalog.reservations.models import Reservation
-from emporium.servicekit import SessionDep
+from emporium.servicekit.db import SessionDep
 
 
 async def valid_reservation(

@@ -10,7 +10,7 @@ from sqlalchemy import CheckConstraint, DateTime, Enum, ForeignKey, Index, Integ
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from emporium.catalog.database import Base
-from emporium.servicekit import TimestampMixin, UUIDPrimaryKeyMixin
+from emporium.servicekit.db import TimestampMixin, UUIDPrimaryKeyMixin
 
 
 class ReservationStatus(enum.StrEnum):

@@ -12,7 +12,8 @@ from emporium.catalog.dependencies import SettingsDep, StockReserverDep
 from emporium.catalog.reservations import service
 from emporium.catalog.reservations.dependencies import ReservationDep
 from emporium.catalog.reservations.schemas import ReservationCreate, ReservationRead
-from emporium.servicekit import LOCATION_HEADER, SessionDep, id_links, problem_responses
+from emporium.servicekit.db import SessionDep
+from emporium.servicekit.openapi import LOCATION_HEADER, id_links, problem_responses
 
 router = APIRouter(prefix="/catalog/reservations", tags=["reservations"])
 

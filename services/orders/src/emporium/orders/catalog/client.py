@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pydantic import ValidationError
 
 from emporium.orders.catalog.schemas import Reservation, ReservationLine
-from emporium.servicekit import BadGateway
+from emporium.servicekit.errors import BadGateway
 from emporium.servicekit.service_client import ServiceClient
 
 logger = logging.getLogger("emporium.orders.catalog")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from emporium.servicekit import Conflict, DomainError, InvalidInput
+from emporium.servicekit.errors import Conflict, DomainError, InvalidInput
 
 
 class IdempotencyKeyMissing(DomainError):

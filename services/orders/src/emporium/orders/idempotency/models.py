@@ -9,7 +9,7 @@ from sqlalchemy import CheckConstraint, DateTime, Integer, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column
 
 from emporium.orders.database import Base
-from emporium.servicekit import TimestampMixin, UUIDPrimaryKeyMixin
+from emporium.servicekit.db import TimestampMixin, UUIDPrimaryKeyMixin
 
 
 class IdempotencyRecord(UUIDPrimaryKeyMixin, TimestampMixin, Base):

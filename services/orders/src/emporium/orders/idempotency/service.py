@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from emporium.orders.idempotency.exceptions import IdempotencyKeyInProgress, IdempotencyKeyReused
 from emporium.orders.idempotency.models import IdempotencyRecord
-from emporium.servicekit import Conflict
+from emporium.servicekit.errors import Conflict
 
 _record = IdempotencyRecord.metadata.tables["idempotency_record"]
 

@@ -12,7 +12,9 @@ from emporium.orders.catalog.client import CatalogClient
 from emporium.orders.orders import service
 from emporium.orders.orders.models import Order
 from emporium.orders.settings import OrdersSettings
-from emporium.servicekit import Principal, PrincipalDep, SessionDep, require_scopes
+from emporium.servicekit.db import SessionDep
+from emporium.servicekit.security import PrincipalDep, require_scopes
+from emporium.servicekit.tokens import Principal
 
 
 async def get_catalog_client(request: Request) -> CatalogClient:

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from emporium.servicekit import Conflict, NotFound
+from emporium.servicekit.errors import Conflict, NotFound
 
 
 class OrderNotFound(NotFound):

@@ -9,7 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from emporium.orders.database import Base
-from emporium.servicekit import TimestampMixin, UUIDPrimaryKeyMixin
+from emporium.servicekit.db import TimestampMixin, UUIDPrimaryKeyMixin
 
 
 class OrderStatus(enum.StrEnum):

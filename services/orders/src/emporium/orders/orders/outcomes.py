@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from opentelemetry import trace
 
-from emporium.servicekit import DomainError
+from emporium.servicekit.errors import DomainError
 from emporium.servicekit.metrics import Metrics
 
 ORDER_ID_ATTRIBUTE = "emporium.order.id"

@@ -36,7 +36,7 @@ from emporium.orders.orders.limits import OPEN_STATUSES, check_unit_cap, lock_cu
 from emporium.orders.orders.models import Order, OrderStatus
 from emporium.orders.orders.outcomes import OrderOutcomes, mark_order
 from emporium.orders.orders.schemas import OrderCreate, OrderRead
-from emporium.servicekit import BadGateway, Conflict, DomainError, InvalidInput
+from emporium.servicekit.errors import BadGateway, Conflict, DomainError, InvalidInput
 from emporium.servicekit.service_client import NotDelivered
 
 logger = logging.getLogger("emporium.orders.placement")

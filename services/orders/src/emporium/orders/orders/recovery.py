@@ -36,8 +36,8 @@ from emporium.orders.idempotency.service import Claim
 from emporium.orders.orders.models import Order, OrderStatus
 from emporium.orders.orders.placement import PendingOrder, confirm_order
 from emporium.orders.settings import OrdersSettings
-from emporium.servicekit import Conflict, InvalidInput, NotFound, ServiceUnavailable
 from emporium.servicekit.background import periodic
+from emporium.servicekit.errors import Conflict, InvalidInput, NotFound, ServiceUnavailable
 
 logger = logging.getLogger("emporium.orders.recovery")
 

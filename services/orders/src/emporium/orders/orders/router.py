@@ -20,14 +20,9 @@ from emporium.orders.orders.dependencies import (
 from emporium.orders.orders.models import OrderStatus
 from emporium.orders.orders.outcomes import OrderOutcomesDep
 from emporium.orders.orders.schemas import OrderCreate, OrderPage, OrderRead
-from emporium.servicekit import (
-    LOCATION_HEADER,
-    PrincipalDep,
-    SessionDep,
-    id_links,
-    problem_responses,
-    require_scopes,
-)
+from emporium.servicekit.db import SessionDep
+from emporium.servicekit.openapi import LOCATION_HEADER, id_links, problem_responses
+from emporium.servicekit.security import PrincipalDep, require_scopes
 
 # Any valid token; a route that needs a scope asks for it itself.
 router = APIRouter(prefix="/orders", tags=["orders"], dependencies=[require_scopes()])

@@ -15,7 +15,8 @@ from emporium.orders.catalog.client import CatalogClient
 from emporium.orders.orders.exceptions import InvalidTransition, OrderNotFound
 from emporium.orders.orders.models import Order, OrderStatus
 from emporium.orders.releases import service as releases
-from emporium.servicekit import Forbidden, InvalidInput, Principal
+from emporium.servicekit.errors import Forbidden, InvalidInput
+from emporium.servicekit.tokens import Principal
 
 READ_ALL = "orders:read:all"
 MANAGE = "orders:manage"

@@ -7,7 +7,7 @@ import uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from emporium.orders.database import Base
-from emporium.servicekit import TimestampMixin
+from emporium.servicekit.db import TimestampMixin
 
 
 class StockRelease(TimestampMixin, Base):

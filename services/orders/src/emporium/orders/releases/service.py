@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from emporium.orders.catalog.client import CatalogClient
 from emporium.orders.releases.models import StockRelease
-from emporium.servicekit import DomainError, NotFound
+from emporium.servicekit.errors import DomainError, NotFound
 
 logger = logging.getLogger("emporium.orders.releases")
 
