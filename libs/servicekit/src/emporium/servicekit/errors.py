@@ -77,14 +77,6 @@ class PreconditionFailed(DomainError):
     slug = "precondition-failed"
 
 
-class PreconditionRequired(DomainError):
-    """A conditional header is required for this request."""
-
-    status_code = 428
-    title = "Precondition required"
-    slug = "precondition-required"
-
-
 class TooManyRequests(DomainError):
     """The caller is over a rate limit."""
 
@@ -107,11 +99,3 @@ class ServiceUnavailable(DomainError):
     status_code = 503
     title = "Service unavailable"
     slug = "service-unavailable"
-
-
-class GatewayTimeout(DomainError):
-    """An upstream did not answer in time."""
-
-    status_code = 504
-    title = "Gateway timeout"
-    slug = "gateway-timeout"

@@ -36,7 +36,6 @@ DESCRIPTIONS = {
     413: "The request body is too large.",
     415: "The request body is not in a media type this operation accepts.",
     422: "The request is not valid; `errors` names each field that is wrong.",
-    428: "This operation needs a conditional header.",
     429: "Too many requests; retry after `Retry-After` seconds.",
     502: "A service behind this one answered with something unusable.",
     503: "A dependency is unavailable; retry after `Retry-After` seconds.",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import ClassVar, Literal
 from urllib.parse import urljoin
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Environment = Literal["development", "test", "production"]
@@ -74,19 +74,7 @@ class ServiceSettings(BaseSettings):
     def _asyncpg_driver(cls, value: str) -> str:
         return to_async_url(value)
 
-    @model_validator(mode="after")
-    def _enforce_non_default_secrets(self) -> ServiceSettings:
-        if self.environment == "production":
-            for name in self.secret_fields():
-                if getattr(self, name) in (None, "", "changeme", "change-me"):
-                    raise ValueError(f"{name} must be set to a real secret in production")
-        return self
-
     @property
     def revocation_list_url(self) -> str:
         """Where auth publishes the revocation list."""
         return self.revocations_url or urljoin(self.jwks_url, "revocations.json")
-
-    def secret_fields(self) -> tuple[str, ...]:
-        """Names of fields that must not keep a default value in production."""
-        return ()

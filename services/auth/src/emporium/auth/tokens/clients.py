@@ -27,7 +27,7 @@ class Client:
 
 
 @dataclass(frozen=True, slots=True)
-class ClientCredentials:
+class PresentedClient:
     """Credentials a request presented (HTTP Basic or form fields)."""
 
     client_id: str
@@ -64,7 +64,7 @@ class ClientRegistry:
         return client_id in self._clients
 
     async def authenticate(
-        self, credentials: ClientCredentials, passwords: PasswordHasher
+        self, credentials: PresentedClient, passwords: PasswordHasher
     ) -> Client | None:
         """The client when the secret matches; None otherwise (same cost when unknown)."""
         client = self._clients.get(credentials.client_id)
@@ -76,7 +76,7 @@ class ClientRegistry:
 
 def presented_credentials(
     authorization: str | None, form_id: str | None, form_secret: str | None
-) -> ClientCredentials | None:
+) -> PresentedClient | None:
     """Client credentials from `Authorization: Basic` or the form; both at once is invalid."""
     if authorization and authorization.lower().startswith("basic "):
         if form_secret:
@@ -91,9 +91,9 @@ def presented_credentials(
         client_id = unquote_plus(raw_id)
         if form_id and form_id != client_id:
             raise invalid_request("client_id does not match the Basic credentials.")
-        return ClientCredentials(client_id, unquote_plus(raw_secret))
+        return PresentedClient(client_id, unquote_plus(raw_secret))
     if form_id:
-        return ClientCredentials(form_id, form_secret)
+        return PresentedClient(form_id, form_secret)
     if form_secret:
         raise invalid_request("client_secret was given without client_id.")
     return None

@@ -16,8 +16,8 @@ from emporium.auth.revocations.service import revoke_access_token
 from emporium.auth.settings import AuthSettings
 from emporium.auth.tokens.clients import (
     Client,
-    ClientCredentials,
     ClientRegistry,
+    PresentedClient,
     presented_credentials,
 )
 from emporium.auth.tokens.exceptions import (
@@ -101,7 +101,7 @@ async def revoke(form: RevokeForm, *, ctx: TokenContext, session: AsyncSession) 
 
 
 async def _optional_client(
-    credentials: ClientCredentials | None, *, ctx: TokenContext, session: AsyncSession
+    credentials: PresentedClient | None, *, ctx: TokenContext, session: AsyncSession
 ) -> Client | None:
     """Public clients may send only a client_id; secrets that are sent must be right."""
     if credentials is None:
@@ -118,7 +118,7 @@ async def _refuse_if_blocked(keys: list[str], *, ctx: TokenContext, session: Asy
 
 
 async def _authenticate_client(
-    credentials: ClientCredentials, *, ctx: TokenContext, session: AsyncSession
+    credentials: PresentedClient, *, ctx: TokenContext, session: AsyncSession
 ) -> Client:
     # Per address only: a per-client lock-out would let anyone stop a service's sign-in,
     # and client secrets are long random strings that cannot be guessed anyway.
