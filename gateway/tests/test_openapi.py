@@ -85,7 +85,7 @@ def test_merge_keeps_identical_schemas_once_and_renames_differing_ones() -> None
         ServiceDoc("alpha", ("/a",), copy.deepcopy(a), available=True),
         ServiceDoc("beta", ("/b",), copy.deepcopy(b), available=True),
     ]
-    merged = merge(docs, title="T", version="9")
+    merged = merge(docs, title="T", version="9", token_path="/auth/token")
     validate(merged)
     schemas = merged["components"]["schemas"]
     assert "Problem" in schemas  # identical in both: kept once
@@ -117,7 +117,13 @@ def test_merge_lists_the_page_origin_first_and_the_public_url_second() -> None:
     a = _spec("A", "/a", {"name": {"type": "string"}}, op_id="a-id")
     docs = [ServiceDoc("alpha", ("/a",), a, available=True)]
 
-    merged = merge(docs, title="T", version="9", public_url="https://shop.example.com/")
+    merged = merge(
+        docs,
+        title="T",
+        version="9",
+        token_path="/auth/token",
+        public_url="https://shop.example.com/",
+    )
 
     validate(merged)
     # Relative first: Swagger UI resolves it (and the relative tokenUrl) against the page.
@@ -133,7 +139,7 @@ def test_merge_marks_a_missing_service_unavailable() -> None:
         ServiceDoc("alpha", ("/a",), a, available=True),
         ServiceDoc("orders", ("/orders",), None, available=False),
     ]
-    merged = merge(docs, title="T", version="9")
+    merged = merge(docs, title="T", version="9", token_path="/auth/token")
     validate(merged)
     assert "/a/items" in merged["paths"]
     assert merged["x-tagGroups"][1] == {
@@ -151,7 +157,7 @@ def test_merge_documents_what_the_gateway_itself_answers() -> None:
         "responses": {"201": {"description": "created"}},
     }
     docs = [ServiceDoc("alpha", ("/a",), a, available=True)]
-    merged = merge(docs, title="T", version="9")
+    merged = merge(docs, title="T", version="9", token_path="/auth/token")
     validate(merged)
     item = merged["paths"]["/a/items"]
     for operation in item.values():

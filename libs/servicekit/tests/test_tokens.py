@@ -202,7 +202,11 @@ async def test_no_token_is_401_without_an_error_code(guarded: httpx.AsyncClient)
 
 
 def test_openapi_declares_the_password_flow(token_factory: TokenFactory) -> None:
-    app = create_app(GuardedSettings(log_json=False), routers=[guarded_router()])
+    app = create_app(
+        GuardedSettings(log_json=False),
+        routers=[guarded_router()],
+        scopes={"auth:admin": "Manage user accounts."},
+    )
     scheme = app.openapi()["components"]["securitySchemes"]["OAuth2"]
     assert scheme["flows"]["password"]["tokenUrl"] == "/auth/token"
     assert "auth:admin" in scheme["flows"]["password"]["scopes"]

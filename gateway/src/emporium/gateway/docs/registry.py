@@ -27,6 +27,7 @@ def merged_document(docs: Sequence[ServiceDoc], settings: GatewaySettings) -> di
         docs,
         title=MERGED_TITLE,
         version=settings.service_version,
+        token_path=settings.token_path,
         public_url=settings.public_url,
     )
 

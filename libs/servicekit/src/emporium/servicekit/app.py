@@ -80,8 +80,12 @@ def create_app(
     content_security_policy: str = API_POLICY,
     description: str = "",
     openapi_tags: list[dict[str, Any]] | None = None,
+    scopes: Mapping[str, str] | None = None,
 ) -> FastAPI:
-    """Build a FastAPI app with the project's lifespan, errors, probes, metrics and ids."""
+    """Build a FastAPI app with the project's lifespan, errors, probes, metrics and ids.
+
+    `scopes` are the scopes the app's operations check (scope: description), for its OpenAPI.
+    """
     configure_logging(settings.service_name, level=settings.log_level, json_lines=settings.log_json)
     provider = setup_tracing(settings)
     checks: dict[str, ReadinessCheck] = {}
@@ -148,7 +152,9 @@ def create_app(
         redirect_slashes=False,
         dependencies=[Depends(guard_input)],
     )
-    app.openapi = problem_openapi(app)  # type: ignore[method-assign]
+    app.openapi = problem_openapi(  # type: ignore[method-assign]
+        app, token_path=settings.token_path, scopes=scopes or {}
+    )
     app.state.settings = settings
     metrics = Metrics(settings.service_name)
     app.state.metrics = metrics

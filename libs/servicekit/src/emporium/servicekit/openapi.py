@@ -7,7 +7,7 @@ token: 401/403, the database: 503, a body: 400/413/415, any input: 422).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, cast
 
 from fastapi import FastAPI
@@ -20,7 +20,7 @@ from emporium.servicekit.db import get_read_session, get_session
 from emporium.servicekit.problem_schemas import FieldError, Problem, ValidationProblem
 from emporium.servicekit.problems import PROBLEM_MEDIA_TYPE
 from emporium.servicekit.read_connection import get_read_connection
-from emporium.servicekit.security import get_principal
+from emporium.servicekit.security import SCHEME_NAME, get_principal
 
 SCHEMA_REF = "#/components/schemas/{model}"
 PROBLEM_REF = SCHEMA_REF.format(model="Problem")
@@ -166,8 +166,19 @@ def _document(operation: dict[str, Any], statuses: set[int]) -> None:
         response.setdefault("headers", {})["X-Request-ID"] = REQUEST_ID_HEADER
 
 
-def problem_openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
-    """An `app.openapi` that documents every operation's problem answers and headers."""
+def _document_password_flow(
+    schema: dict[str, Any], token_path: str, scopes: Mapping[str, str]
+) -> None:
+    scheme = schema.get("components", {}).get("securitySchemes", {}).get(SCHEME_NAME)
+    if scheme is not None:
+        scheme["flows"]["password"] = {"tokenUrl": token_path, "scopes": dict(scopes)}
+
+
+def problem_openapi(
+    app: FastAPI, *, token_path: str, scopes: Mapping[str, str]
+) -> Callable[[], dict[str, Any]]:
+    """An `app.openapi` that documents every operation's problem answers and headers,
+    and the password flow with the app's own `scopes` (scope: description)."""
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
@@ -196,6 +207,7 @@ def problem_openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
         schemas.pop("HTTPValidationError", None)
         schemas.pop("ValidationError", None)
         schemas.update(problem_schemas())
+        _document_password_flow(schema, token_path, scopes)
         app.openapi_schema = schema
         return schema
 

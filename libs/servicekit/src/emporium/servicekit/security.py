@@ -11,20 +11,11 @@ from emporium.servicekit.errors import Forbidden, ServiceUnavailable, Unauthoriz
 from emporium.servicekit.jwks import KeySetUnavailable
 from emporium.servicekit.tokens import InvalidToken, Principal, TokenVerifier
 
-TOKEN_URL = "/auth/token"  # nosec B105 # noqa: S105 (a path, not a secret)
 REALM = "emporium"
+SCHEME_NAME = "OAuth2"
 
-SCOPES = {
-    "catalog:write": "Create and change products and categories.",
-    "catalog:reserve": "Reserve, confirm and release stock (service clients).",
-    "orders:read:all": "Read every customer's orders.",
-    "orders:manage": "Ship and deliver orders.",
-    "auth:admin": "Manage user accounts.",
-}
-
-oauth2_scheme = OAuth2PasswordBearer(
-    tokenUrl=TOKEN_URL, scopes=SCOPES, auto_error=False, scheme_name="OAuth2"
-)
+# The flow's token path and scopes are each app's own: `problem_openapi` documents them.
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="", auto_error=False, scheme_name=SCHEME_NAME)
 
 
 MAX_DESCRIPTION = 200

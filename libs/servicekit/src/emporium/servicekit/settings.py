@@ -50,6 +50,8 @@ class ServiceSettings(BaseSettings):
 
     jwt_issuer: str = "http://localhost:8000"
     jwt_audience: str = "emporium"
+    # Where clients get tokens, from the gateway's origin: the OAuth2 flow the docs describe.
+    token_path: str = "/auth/token"  # nosec B105 # noqa: S105 (a path, not a secret)
     jwks_url: str = "http://localhost:8001/.well-known/jwks.json"
     jwks_cache_seconds: float = 300.0
     jwks_min_refetch_seconds: float = 5.0

@@ -10,6 +10,7 @@ from emporium.auth.keys.service import load_keyring
 from emporium.auth.revocations.router import router as revocations_router
 from emporium.auth.settings import AuthSettings, get_settings
 from emporium.auth.tokens.router import router as tokens_router
+from emporium.auth.users.roles import SCOPES
 from emporium.auth.users.router import admin_router as users_admin_router
 from emporium.auth.users.router import router as users_router
 from emporium.servicekit.app import create_app as create_service_app
@@ -36,6 +37,7 @@ def create_app(
         revocation_source=revocations_from_database,
         description="OAuth2 authorization server: accounts, tokens and signing keys.",
         openapi_tags=TAGS,
+        scopes=SCOPES,
     )
     app.state.keyring = keyring
     return app

@@ -6,14 +6,15 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from emporium.catalog.scopes import RESERVE, WRITE
 from emporium.catalog.settings import CatalogSettings
 from emporium.servicekit.security import require_scopes
 from emporium.servicekit.tokens import Principal
 
-CatalogWriterDep = Annotated[Principal, require_scopes("catalog:write")]
+CatalogWriterDep = Annotated[Principal, require_scopes(WRITE)]
 """A caller allowed to create and change products and categories."""
 
-StockReserverDep = Annotated[Principal, require_scopes("catalog:reserve")]
+StockReserverDep = Annotated[Principal, require_scopes(RESERVE)]
 """A caller (the orders service) allowed to reserve, confirm and release stock."""
 
 

@@ -8,6 +8,7 @@ from emporium.catalog.categories.router import router as categories_router
 from emporium.catalog.products.router import router as products_router
 from emporium.catalog.reservations.expiry import reservation_sweeper
 from emporium.catalog.reservations.router import router as reservations_router
+from emporium.catalog.scopes import SCOPES
 from emporium.catalog.settings import CatalogSettings, get_settings
 from emporium.servicekit.app import create_app as create_service_app
 from emporium.servicekit.jwks import KeyProvider
@@ -33,4 +34,5 @@ def create_app(
         key_provider=key_provider,
         description="Products, categories and stock reservations.",
         openapi_tags=OPENAPI_TAGS,
+        scopes=SCOPES,
     )

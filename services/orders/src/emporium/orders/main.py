@@ -13,6 +13,7 @@ from emporium.orders.orders.outcomes import OrderOutcomes
 from emporium.orders.orders.recovery import pending_order_recovery
 from emporium.orders.orders.router import router as orders_router
 from emporium.orders.releases.relay import stock_release_relay
+from emporium.orders.scopes import SCOPES
 from emporium.orders.settings import OrdersSettings, get_settings
 from emporium.servicekit.app import create_app as create_service_app
 from emporium.servicekit.client_credentials import ClientCredentials
@@ -84,6 +85,7 @@ def create_app(
         openapi_tags=[
             {"name": "orders", "description": "Place, read, cancel, ship and deliver orders."}
         ],
+        scopes=SCOPES,
     )
     app.state.order_outcomes = OrderOutcomes(app.state.metrics)
     return app

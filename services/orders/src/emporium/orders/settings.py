@@ -78,7 +78,7 @@ class OrdersSettings(ServiceSettings):
     @property
     def token_url(self) -> str:
         """The auth token endpoint, reached through the gateway."""
-        return f"{self.gateway_url.rstrip('/')}/auth/token"
+        return f"{self.gateway_url.rstrip('/')}{self.token_path}"
 
 
 @lru_cache

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Response
 from emporium.auth.dependencies import SettingsDep
 from emporium.auth.keys.dependencies import KeyRingDep
 from emporium.auth.keys.schemas import JWKSet, ServerMetadata
-from emporium.servicekit.security import SCOPES
+from emporium.auth.users.roles import ISSUED_SCOPES
 
 router = APIRouter(prefix="/.well-known", tags=["keys"])
 
@@ -31,7 +31,7 @@ async def metadata(settings: SettingsDep, response: Response) -> ServerMetadata:
         token_endpoint=f"{base}/auth/token",
         revocation_endpoint=f"{base}/auth/revoke",
         jwks_uri=f"{base}/.well-known/jwks.json",
-        scopes_supported=sorted(SCOPES),
+        scopes_supported=sorted(ISSUED_SCOPES),
         response_types_supported=[],
         grant_types_supported=["password", "refresh_token", "client_credentials"],
         token_endpoint_auth_methods_supported=CLIENT_AUTH_METHODS,

@@ -12,7 +12,7 @@ from urllib.parse import unquote_plus
 from emporium.auth.passwords import PasswordHasher
 from emporium.auth.settings import ClientConfig
 from emporium.auth.tokens.exceptions import invalid_client, invalid_request
-from emporium.servicekit.security import SCOPES
+from emporium.auth.users.roles import ISSUED_SCOPES
 
 logger = logging.getLogger("emporium.auth.clients")
 
@@ -47,7 +47,7 @@ class ClientRegistry:
         """Read each client's secret (inline or file), hash it and forget the plain text."""
         clients: dict[str, Client] = {}
         for client_id, entry in config.items():
-            unknown = set(entry.scopes) - set(SCOPES)
+            unknown = set(entry.scopes) - ISSUED_SCOPES
             if unknown:
                 raise ValueError(f"client {client_id!r} has unknown scopes {sorted(unknown)}")
             secret = entry.read_secret()

@@ -13,8 +13,8 @@ from typing import Any
 from emporium.auth.keys.service import KeyRing
 from emporium.auth.settings import AuthSettings
 from emporium.auth.tokens.exceptions import invalid_scope
+from emporium.auth.users.roles import ISSUED_SCOPES
 from emporium.servicekit.revocations import GENERATION_CLAIM
-from emporium.servicekit.security import SCOPES
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +37,7 @@ def requested_scopes(raw: str | None) -> frozenset[str] | None:
     if raw is None or not raw.strip():
         return None
     scopes = frozenset(raw.split())
-    unknown = scopes - set(SCOPES)
+    unknown = scopes - ISSUED_SCOPES
     if unknown:
         raise invalid_scope(f"Unknown scope(s): {format_scope(unknown)}.")
     return scopes

@@ -1,4 +1,4 @@
-"""Roles and the scopes each one grants."""
+"""Roles, the scopes auth issues and the scopes each role grants."""
 
 from __future__ import annotations
 
@@ -8,13 +8,26 @@ from typing import Literal, get_args
 Role = Literal["customer", "staff", "admin"]
 ROLES: tuple[str, ...] = get_args(Role)
 
+# Each scope auth issues, named once here; the service that checks one declares it too.
+CATALOG_WRITE = "catalog:write"
+CATALOG_RESERVE = "catalog:reserve"
+ORDERS_READ_ALL = "orders:read:all"
+ORDERS_MANAGE = "orders:manage"
+ADMIN_SCOPE = "auth:admin"
+
+ISSUED_SCOPES: frozenset[str] = frozenset(
+    {CATALOG_WRITE, CATALOG_RESERVE, ORDERS_READ_ALL, ORDERS_MANAGE, ADMIN_SCOPE}
+)
+"""Every scope a token from auth may carry; anything else asked for is refused."""
+
+SCOPES: dict[str, str] = {ADMIN_SCOPE: "Manage user accounts."}
+"""The scopes auth's own operations check, as its OpenAPI describes them."""
+
 ROLE_SCOPES: dict[str, frozenset[str]] = {
     "customer": frozenset(),
-    "staff": frozenset({"catalog:write", "orders:read:all", "orders:manage"}),
-    "admin": frozenset({"catalog:write", "orders:read:all", "orders:manage", "auth:admin"}),
+    "staff": frozenset({CATALOG_WRITE, ORDERS_READ_ALL, ORDERS_MANAGE}),
+    "admin": frozenset({CATALOG_WRITE, ORDERS_READ_ALL, ORDERS_MANAGE, ADMIN_SCOPE}),
 }
-
-ADMIN_SCOPE = "auth:admin"
 
 
 def scopes_for_roles(roles: Iterable[str]) -> frozenset[str]:

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from emporium.orders.catalog.client import CatalogClient
 from emporium.orders.orders import service
 from emporium.orders.orders.models import Order
+from emporium.orders.scopes import MANAGE
 from emporium.orders.settings import OrdersSettings
 from emporium.servicekit.db import SessionDep
 from emporium.servicekit.security import PrincipalDep, require_scopes
@@ -46,4 +47,4 @@ CatalogClientDep = Annotated[CatalogClient, Depends(get_catalog_client)]
 SessionFactoryDep = Annotated[async_sessionmaker[AsyncSession], Depends(get_sessionmaker)]
 SettingsDep = Annotated[OrdersSettings, Depends(get_orders_settings)]
 VisibleOrderDep = Annotated[Order, Depends(valid_order_id)]
-ManagerDep = Annotated[Principal, require_scopes(service.MANAGE)]
+ManagerDep = Annotated[Principal, require_scopes(MANAGE)]

@@ -15,11 +15,9 @@ from emporium.orders.catalog.client import CatalogClient
 from emporium.orders.orders.exceptions import InvalidTransition, OrderNotFound
 from emporium.orders.orders.models import Order, OrderStatus
 from emporium.orders.releases import service as releases
+from emporium.orders.scopes import MANAGE, READ_ALL
 from emporium.servicekit.errors import Forbidden, InvalidInput
 from emporium.servicekit.tokens import Principal
-
-READ_ALL = "orders:read:all"
-MANAGE = "orders:manage"
 
 # Moves a caller may ask for; pending → confirmed happens only inside order placement.
 TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
