@@ -19,7 +19,7 @@ from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 
 from emporium.catalog.products.listing import listing_statement
 from emporium.catalog.products.models import Product
-from emporium.catalog.products.pagination import encode_cursor
+from emporium.catalog.products.pagination import product_cursor
 from emporium.catalog.products.schemas import ProductQuery
 
 COLUMNS: tuple[str, ...] = ("id", "sku", "name", "description", "price_cents", "currency")
@@ -56,7 +56,7 @@ def create_app() -> FastAPI:
         items = [{k: row[k] for k in COLUMNS} for row in rows[:limit]]
         cursor = None
         if len(rows) > limit:
-            cursor = encode_cursor(sort, Product(**items[-1]))
+            cursor = product_cursor(sort, Product(**items[-1]))
         return {"items": items, "next_cursor": cursor}
 
     return app

@@ -43,7 +43,7 @@ from bench.gateway import (
 from emporium.catalog.categories.models import Category
 from emporium.catalog.products.listing import listing_statement
 from emporium.catalog.products.models import Product
-from emporium.catalog.products.pagination import encode_cursor
+from emporium.catalog.products.pagination import product_cursor
 from emporium.catalog.products.schemas import ProductQuery
 from emporium.catalog.seed import load_demo, load_synthetic
 from emporium.servicekit.settings import to_async_url
@@ -104,7 +104,7 @@ async def middle_cursor(conn: AsyncConnection, query: ProductQuery) -> str | Non
     found = (await conn.execute(listing.limit(1).offset((total or 0) // 2))).one_or_none()
     if found is None:
         return None
-    return encode_cursor(query.sort, Product(**found._mapping))
+    return product_cursor(query.sort, Product(**found._mapping))
 
 
 async def db_time(conn: AsyncConnection, query: ProductQuery, runs: int) -> float:

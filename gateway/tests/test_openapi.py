@@ -201,6 +201,15 @@ async def test_merged_document_of_real_services_is_valid_openapi_31(
         merged["components"]["securitySchemes"]["OAuth2"]["flows"]["password"]["tokenUrl"]
         == "/auth/token"
     )
+    # Each service documents its own scopes; the merged document has those of every service.
+    password = "components", "securitySchemes", "OAuth2", "flows", "password"
+    assert set(_at(auth_spec, *password)["scopes"]) == {"auth:admin"}
+    assert set(_at(catalog_spec, *password)["scopes"]) == {"catalog:write", "catalog:reserve"}
+    assert set(_at(merged, *password)["scopes"]) == {
+        "auth:admin",
+        "catalog:write",
+        "catalog:reserve",
+    }
     ids = [op["operationId"] for item in merged["paths"].values() for op in item.values()]
     assert len(ids) == len(set(ids))
     groups = {g["name"]: g["tags"] for g in merged["x-tagGroups"]}
@@ -346,3 +355,10 @@ async def test_docs_with_a_trailing_slash_redirect_relatively(
         response = await client.get(f"{path}/?q=1")
     assert response.status_code == 307
     assert response.headers["location"] == f"{path}?q=1"
+
+
+def _at(document: dict[str, Any], *keys: str) -> dict[str, Any]:
+    """The member of `document` at the path `keys`."""
+    for key in keys:
+        document = document[key]
+    return document

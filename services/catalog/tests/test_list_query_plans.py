@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 from emporium.catalog.categories.models import Category
 from emporium.catalog.products.listing import listing_statement
 from emporium.catalog.products.models import Product
-from emporium.catalog.products.pagination import encode_cursor
+from emporium.catalog.products.pagination import product_cursor
 from emporium.catalog.products.schemas import ProductQuery, ProductSort
 from emporium.catalog.seed import load_demo, load_synthetic
 from emporium.servicekit.settings import to_async_url
@@ -76,7 +76,7 @@ async def test_later_pages_use_an_index_too(
     big_catalog: AsyncConnection, sort: ProductSort
 ) -> None:
     found = await big_catalog.execute(select(Product.__table__).where(Product.sku == "SYN-10000"))
-    cursor = encode_cursor(sort, Product(**found.one()._mapping))
+    cursor = product_cursor(sort, Product(**found.one()._mapping))
     plan = await explain(big_catalog, ProductQuery(sort=sort, cursor=cursor))
     assert not any("Seq Scan" in line for line in plan), "\n".join(plan)
     index = f"ix_product_active_{sort.value.lstrip('-')}"

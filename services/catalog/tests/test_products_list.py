@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import json
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -15,6 +13,7 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from emporium.catalog.products.models import Product
+from emporium.servicekit.cursors import encode_cursor
 
 from .conftest import unique
 
@@ -247,8 +246,7 @@ async def test_nul_in_the_category_filter_is_a_422_naming_it(client: httpx.Async
 
 def forged_cursor(sort: str, key: Any) -> str:
     """A well-formed cursor carrying a key value no listing ever made."""
-    raw = json.dumps({"s": sort, "k": key, "id": str(uuid.uuid4())}).encode()
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+    return encode_cursor(sort, key, uuid.uuid4())
 
 
 @pytest.mark.parametrize(

@@ -26,7 +26,7 @@ from emporium.catalog.products.listing import (
     plan_listing,
 )
 from emporium.catalog.products.models import Product
-from emporium.catalog.products.pagination import encode_cursor
+from emporium.catalog.products.pagination import product_cursor
 from emporium.catalog.products.reader import compiled_listing
 from emporium.catalog.products.schemas import (
     ProductItem,
@@ -91,7 +91,7 @@ async def orm_page(engine: AsyncEngine, query: ProductQuery) -> bytes:
             category_id = category.id
         stmt = listing_statement(query, category_id=category_id).with_only_columns(*READ_COLUMNS)
         rows = (await session.execute(stmt)).all()
-    cursor = encode_cursor(query.sort, rows[query.limit - 1]) if len(rows) > query.limit else None
+    cursor = product_cursor(query.sort, rows[query.limit - 1]) if len(rows) > query.limit else None
     page = ProductPage.model_validate(
         {"items": [row._mapping for row in rows[: query.limit]], "next_cursor": cursor}
     )
@@ -130,7 +130,7 @@ def test_a_page_item_has_the_fields_and_types_of_product_read() -> None:
 
 
 def test_one_shape_compiles_once_to_the_sql_of_the_listing() -> None:
-    after = encode_cursor(ProductSort.PRICE, {"price_cents": 700, "id": uuid.uuid4()})
+    after = product_cursor(ProductSort.PRICE, {"price_cents": 700, "id": uuid.uuid4()})
     one = ProductQuery(sort=ProductSort.PRICE, min_price=5, in_stock=True, cursor=after)
     other = ProductQuery(sort=ProductSort.PRICE, min_price=9, in_stock=True, cursor=after, limit=3)
     shapes = {plan_listing(q, category_id=None).shape for q in (one, other)}

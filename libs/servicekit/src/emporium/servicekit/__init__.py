@@ -16,6 +16,7 @@ Requests and answers
 - `problems`, `problem_schemas`: RFC 9457 problem+json answers and their documented shapes.
 - `openapi`, `operation_ids`: OpenAPI that says what each operation answers.
 - `input_guard`, `body_limit`: checks of every string and body before any route sees them.
+- `cursors`: keyset-pagination cursors, opaque to clients and checked when they come back.
 - `middleware`, `context`, `security_headers`: request ids, trace context, access logs,
   metrics and browser-safety headers.
 

@@ -6,14 +6,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+Location = Literal["body", "query", "path", "header", "cookie"]
+"""Where in the request a field was sent."""
+
 
 class FieldError(BaseModel):
     """One thing wrong with the request, and where."""
 
     field: str = Field(description="The field, dotted for nested ones (`items.0.quantity`).")
-    location: Literal["body", "query", "path", "header", "cookie"] = Field(
-        description="Where the field was sent."
-    )
+    location: Location = Field(description="Where the field was sent.")
     message: str = Field(description="What is wrong with it, for people.")
     type: str = Field(description="A stable code for what is wrong (e.g. `missing`).")
 

@@ -7,7 +7,7 @@ import logging
 import socket
 from collections.abc import Mapping
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from emporium.servicekit.context import current_request_id
 from emporium.servicekit.errors import DomainError
+from emporium.servicekit.problem_schemas import Location
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_TYPE_PREFIX = "urn:emporium:problem:"
@@ -79,6 +80,13 @@ def problem_response(
     return ProblemResponse(body, status_code=status, headers=dict(headers or {}))
 
 
+def field_error(
+    field: str, message: str, *, location: Location, type: str = "value_error"
+) -> dict[str, str]:
+    """One entry of a problem's `errors` (`FieldError`): what is wrong with which field, where."""
+    return {"field": field, "location": location, "message": message, "type": type}
+
+
 def _phrase(status: int) -> str:
     try:
         return HTTPStatus(status).phrase
@@ -127,12 +135,12 @@ async def _http_error(request: Request, exc: Exception) -> ProblemResponse:
 async def _validation_error(request: Request, exc: Exception) -> ProblemResponse:
     assert isinstance(exc, RequestValidationError)
     errors = [
-        {
-            "field": _field_of(tuple(err.get("loc", ()))),
-            "location": str(err["loc"][0]) if err.get("loc") else "body",
-            "message": err.get("msg", "invalid"),
-            "type": err.get("type", "value_error"),
-        }
+        field_error(
+            _field_of(tuple(err.get("loc", ()))),
+            err.get("msg", "invalid"),
+            location=cast(Location, str(err["loc"][0]) if err.get("loc") else "body"),
+            type=err.get("type", "value_error"),
+        )
         for err in exc.errors()
     ]
     summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])

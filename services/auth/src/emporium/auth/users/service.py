@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import logging
 import uuid
 from collections.abc import Sequence
@@ -21,7 +18,8 @@ from emporium.auth.tokens.models import RefreshToken
 from emporium.auth.users.models import User
 from emporium.auth.users.roles import ADMIN_SCOPE, scopes_for_roles
 from emporium.auth.users.schemas import UserCreate, UserUpdate
-from emporium.servicekit.errors import Conflict, Forbidden, InvalidInput, NotFound
+from emporium.servicekit.cursors import decode_cursor, encode_cursor
+from emporium.servicekit.errors import Conflict, Forbidden, NotFound
 from emporium.servicekit.tokens import Principal
 
 logger = logging.getLogger("emporium.auth.users")
@@ -119,31 +117,17 @@ async def get_me(principal: Principal, *, session: AsyncSession) -> User:
     return user
 
 
-def _encode_cursor(user: User) -> str:
-    raw = json.dumps([user.created_at.isoformat(), str(user.id)]).encode()
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        created_at, user_id = json.loads(raw)
-        return datetime.fromisoformat(created_at), uuid.UUID(user_id)
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
-        raise InvalidInput("The cursor is not valid; use a next_cursor from a page.") from None
-
-
 async def list_users(
     *, session: AsyncSession, limit: int, cursor: str | None
 ) -> tuple[Sequence[User], str | None]:
     """One page of accounts, newest first, and the cursor of the next page."""
     stmt = select(User).order_by(User.created_at.desc(), User.id.desc()).limit(limit + 1)
     if cursor:
-        created_at, user_id = _decode_cursor(cursor)
+        created_at, user_id = decode_cursor(cursor, (datetime, uuid.UUID))
         stmt = stmt.where(tuple_(User.created_at, User.id) < tuple_(created_at, user_id))
     rows = (await session.scalars(stmt)).all()
     if len(rows) > limit:
-        return rows[:limit], _encode_cursor(rows[limit - 1])
+        return rows[:limit], encode_cursor(rows[limit - 1].created_at, rows[limit - 1].id)
     return rows, None
 
 

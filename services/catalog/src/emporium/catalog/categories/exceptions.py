@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from emporium.servicekit.errors import Conflict, NotFound
+from emporium.servicekit.problems import field_error
 
 
 class CategoryNotFound(NotFound):
@@ -15,3 +16,9 @@ class DuplicateSlug(Conflict):
     """Another category already uses this slug."""
 
     slug = "duplicate-slug"
+
+    def __init__(self, taken: str) -> None:
+        super().__init__(
+            f"A category with the slug {taken!r} already exists.",
+            extra={"errors": [field_error("slug", "already taken", location="body")]},
+        )

@@ -6,7 +6,6 @@ import uuid
 from typing import cast
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from emporium.catalog.categories.exceptions import CategoryNotFound, DuplicateSlug
@@ -18,6 +17,7 @@ from emporium.catalog.categories.schemas import (
     CategoryRead,
     CategoryUpdate,
 )
+from emporium.catalog.database import flush_unique
 from emporium.catalog.driver_sql import compile_for_driver
 from emporium.servicekit.read_connection import ReadConnection
 
@@ -56,7 +56,7 @@ async def create_category(data: CategoryCreate, *, session: AsyncSession) -> Cat
     """Insert a category; a taken slug is a DuplicateSlug conflict."""
     category = Category(slug=data.slug, name=data.name)
     session.add(category)
-    await _flush_unique(session, data.slug)
+    await flush_unique(session, "uq_category_slug", DuplicateSlug(data.slug))
     return category
 
 
@@ -66,19 +66,6 @@ async def update_category(
     """Apply the fields that were sent; a taken slug is a DuplicateSlug conflict."""
     for name, value in data.model_dump(exclude_unset=True, exclude_none=True).items():
         setattr(category, name, value)
-    await _flush_unique(session, category.slug)
+    await flush_unique(session, "uq_category_slug", DuplicateSlug(category.slug))
     await session.refresh(category)
     return category
-
-
-async def _flush_unique(session: AsyncSession, slug: str) -> None:
-    try:
-        async with session.begin_nested():
-            await session.flush()
-    except IntegrityError as exc:
-        if "uq_category_slug" in str(exc.orig):
-            raise DuplicateSlug(
-                f"A category with the slug {slug!r} already exists.",
-                extra={"errors": [{"field": "slug", "message": "already taken"}]},
-            ) from exc
-        raise

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from emporium.servicekit.errors import Conflict, InvalidInput, NotFound
+from emporium.servicekit.errors import Conflict, NotFound
+from emporium.servicekit.problems import field_error
 
 
 class ProductNotFound(NotFound):
@@ -16,19 +17,14 @@ class DuplicateSku(Conflict):
 
     slug = "duplicate-sku"
 
+    def __init__(self, sku: str) -> None:
+        super().__init__(
+            f"A product with the SKU {sku!r} already exists.",
+            extra={"errors": [field_error("sku", "already taken", location="body")]},
+        )
+
 
 class StockLimitExceeded(Conflict):
     """Adding the units would take the stock past the largest count the catalog stores."""
 
     slug = "stock-limit-exceeded"
-
-
-class InvalidCursor(InvalidInput):
-    """The cursor is malformed or belongs to another sort."""
-
-    slug = "invalid-cursor"
-
-
-def field_error(field: str, message: str, kind: str = "value_error") -> dict[str, str]:
-    """One entry of a problem's `errors` member, shaped like servicekit's validation errors."""
-    return {"field": field, "location": "body", "message": message, "type": kind}

@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 
 from emporium.catalog.products.models import SEARCH_CONFIG, Product
-from emporium.catalog.products.pagination import SORT_KEYS, decode_cursor
+from emporium.catalog.products.pagination import SORT_KEYS, resume_after
 from emporium.catalog.products.schemas import ProductQuery, ProductRead, ProductSort
 
 _WORD = re.compile(r"[^\W_]+")
@@ -79,7 +79,7 @@ def plan_listing(query: ProductQuery, *, category_id: uuid.UUID | None) -> Listi
     if tsquery is not None:
         values["tsquery"] = tsquery
     if query.cursor:
-        values["after_key"], values["after_id"] = decode_cursor(query.sort, query.cursor)
+        values["after_key"], values["after_id"] = resume_after(query.sort, query.cursor)
     shape = ListingShape(
         sort=query.sort,
         category=category_id is not None,

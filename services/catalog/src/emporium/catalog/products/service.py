@@ -6,19 +6,18 @@ import uuid
 from typing import cast
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from emporium.catalog.categories.models import Category
+from emporium.catalog.database import flush_unique
 from emporium.catalog.products.exceptions import (
     DuplicateSku,
     ProductNotFound,
     StockLimitExceeded,
-    field_error,
 )
 from emporium.catalog.products.listing import plan_listing
 from emporium.catalog.products.models import Product
-from emporium.catalog.products.pagination import encode_cursor
+from emporium.catalog.products.pagination import product_cursor
 from emporium.catalog.products.reader import fetch_listing, find_category_id
 from emporium.catalog.products.schemas import (
     MAX_INT32,
@@ -29,6 +28,7 @@ from emporium.catalog.products.schemas import (
     ProductUpdate,
 )
 from emporium.servicekit.errors import InvalidInput, PreconditionFailed
+from emporium.servicekit.problems import field_error
 from emporium.servicekit.read_connection import ReadConnection
 
 
@@ -42,8 +42,8 @@ async def list_products(query: ProductQuery, *, connection: ReadConnection) -> P
     low, high = query.min_price, query.max_price
     if low is not None and high is not None and low > high:
         detail = "min_price must not be greater than max_price."
-        error = {"field": "min_price", "location": "query", "message": detail}
-        raise InvalidInput(detail, extra={"errors": [{**error, "type": "value_error"}]})
+        error = field_error("min_price", detail, location="query")
+        raise InvalidInput(detail, extra={"errors": [error]})
     category_id: uuid.UUID | None = None
     if query.category is not None:
         category_id = await find_category_id(query.category, connection=connection)
@@ -54,7 +54,7 @@ async def list_products(query: ProductQuery, *, connection: ReadConnection) -> P
     items = [cast(ProductItem, dict(row)) for row in rows[: query.limit]]
     if len(rows) <= query.limit:
         return {"items": items, "next_cursor": None}
-    return {"items": items, "next_cursor": encode_cursor(query.sort, items[-1])}
+    return {"items": items, "next_cursor": product_cursor(query.sort, items[-1])}
 
 
 async def get_product(product_id: uuid.UUID, *, session: AsyncSession) -> Product:
@@ -70,7 +70,7 @@ async def create_product(data: ProductCreate, *, session: AsyncSession) -> Produ
     await _require_category(data.category_id, session=session)
     product = Product(**data.model_dump(), version=1)
     session.add(product)
-    await _flush_unique(session, data.sku)
+    await flush_unique(session, "uq_product_sku", DuplicateSku(data.sku))
     await session.refresh(product)
     return product
 
@@ -92,7 +92,7 @@ async def update_product(
         setattr(product, name, value)
     if changes:
         product.version += 1
-        await _flush_unique(session, product.sku)
+        await flush_unique(session, "uq_product_sku", DuplicateSku(product.sku))
         await session.refresh(product)
     return product
 
@@ -115,7 +115,9 @@ async def restock_product(
     if stock is None:
         raise ProductNotFound(f"No product has the id {product_id}.")
     detail = f"Adding {quantity} units to the {stock} on hand would exceed {MAX_INT32}."
-    raise StockLimitExceeded(detail, extra={"errors": [field_error("quantity", detail)]})
+    raise StockLimitExceeded(
+        detail, extra={"errors": [field_error("quantity", detail, location="body")]}
+    )
 
 
 async def deactivate_product(
@@ -158,17 +160,6 @@ def _check_if_match(product: Product, if_match: str | None) -> None:
 async def _require_category(category_id: uuid.UUID, *, session: AsyncSession) -> None:
     if await session.get(Category, category_id) is None:
         detail = f"No category has the id {category_id}."
-        raise InvalidInput(detail, extra={"errors": [field_error("category_id", detail)]})
-
-
-async def _flush_unique(session: AsyncSession, sku: str) -> None:
-    try:
-        async with session.begin_nested():
-            await session.flush()
-    except IntegrityError as exc:
-        if "uq_product_sku" in str(exc.orig):
-            raise DuplicateSku(
-                f"A product with the SKU {sku!r} already exists.",
-                extra={"errors": [field_error("sku", "already taken")]},
-            ) from exc
-        raise
+        raise InvalidInput(
+            detail, extra={"errors": [field_error("category_id", detail, location="body")]}
+        )

@@ -27,6 +27,7 @@ from emporium.catalog.reservations.schemas import (
     ReservationRead,
 )
 from emporium.catalog.reservations.stock import ForSale, Line, lock_for_sale, restock, sell
+from emporium.servicekit.problems import field_error
 
 HOLDING = (ReservationStatus.PENDING, ReservationStatus.CONFIRMED)
 
@@ -202,7 +203,7 @@ def _check_reservable(data: ReservationCreate, products: dict[uuid.UUID, ForSale
     currencies = sorted({products[line.product_id].currency for line in data.items})
     if len(currencies) > 1:
         detail = f"One reservation holds one currency; these items mix {', '.join(currencies)}."
-        error = {"field": "items", "location": "body", "message": detail, "type": "value_error"}
+        error = field_error("items", detail, location="body")
         raise UnreservableItems(detail, extra={"errors": [error]})
     short: list[dict[str, Any]] = [
         {
@@ -220,12 +221,7 @@ def _check_reservable(data: ReservationCreate, products: dict[uuid.UUID, ForSale
 
 
 def _error(index: int, message: str) -> dict[str, str]:
-    return {
-        "field": f"items.{index}.product_id",
-        "location": "body",
-        "message": message,
-        "type": "value_error",
-    }
+    return field_error(f"items.{index}.product_id", message, location="body")
 
 
 async def _replay(data: ReservationCreate, *, client_id: str, session: AsyncSession) -> Reservation:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
@@ -16,7 +14,8 @@ from emporium.orders.orders.exceptions import InvalidTransition, OrderNotFound
 from emporium.orders.orders.models import Order, OrderStatus
 from emporium.orders.releases import service as releases
 from emporium.orders.scopes import MANAGE, READ_ALL
-from emporium.servicekit.errors import Forbidden, InvalidInput
+from emporium.servicekit.cursors import decode_cursor, encode_cursor
+from emporium.servicekit.errors import Forbidden
 from emporium.servicekit.tokens import Principal
 
 # Moves a caller may ask for; pending → confirmed happens only inside order placement.
@@ -49,34 +48,6 @@ async def get_visible_order(
     return order
 
 
-def encode_cursor(order: Order) -> str:
-    """An opaque cursor pointing just after `order` in newest-first order."""
-    raw = f"{order.created_at.isoformat()}|{order.id}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
-    """The (created_at, id) position a cursor points after, or a 422 problem."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        created_at, order_id = raw.split("|")
-        return datetime.fromisoformat(created_at), uuid.UUID(order_id)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise InvalidInput(
-            "The cursor is not valid; use next_cursor from a previous page.",
-            extra={
-                "errors": [
-                    {
-                        "field": "cursor",
-                        "location": "query",
-                        "message": "not a next_cursor this service gave",
-                        "type": "value_error",
-                    }
-                ]
-            },
-        ) from None
-
-
 async def list_orders(
     *,
     session: AsyncSession,
@@ -102,11 +73,14 @@ async def list_orders(
     if status is not None:
         stmt = stmt.where(Order.status == status.value)
     if cursor is not None:
-        stmt = stmt.where(tuple_(Order.created_at, Order.id) < tuple_(*decode_cursor(cursor)))
+        stmt = stmt.where(
+            tuple_(Order.created_at, Order.id)
+            < tuple_(*decode_cursor(cursor, (datetime, uuid.UUID)))
+        )
     stmt = stmt.order_by(Order.created_at.desc(), Order.id.desc()).limit(limit + 1)
     rows = (await session.scalars(stmt)).all()
     if len(rows) > limit:
-        return rows[:limit], encode_cursor(rows[limit - 1])
+        return rows[:limit], encode_cursor(rows[limit - 1].created_at, rows[limit - 1].id)
     return rows, None
 
 
