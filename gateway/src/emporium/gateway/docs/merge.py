@@ -180,8 +180,7 @@ def merge(
     token_path: str,
     public_url: str | None = None,
 ) -> dict[str, Any]:
-    """One OpenAPI 3.1 document for every service behind the gateway; clients sign in at
-    `token_path`."""
+    """One OpenAPI 3.1 document for every service behind the gateway (sign-in at `token_path`)."""
     plan = _plan_renames([d for d in docs if d.spec])
     paths: dict[str, Any] = {}
     components: dict[str, dict[str, Any]] = {}

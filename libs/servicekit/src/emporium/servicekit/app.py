@@ -80,12 +80,9 @@ def create_app(
     content_security_policy: str = API_POLICY,
     description: str = "",
     openapi_tags: list[dict[str, Any]] | None = None,
-    scopes: Mapping[str, str] | None = None,
+    scopes: Mapping[str, str] | None = None,  # what the app's operations check, for its docs
 ) -> FastAPI:
-    """Build a FastAPI app with the project's lifespan, errors, probes, metrics and ids.
-
-    `scopes` are the scopes the app's operations check (scope: description), for its OpenAPI.
-    """
+    """Build a FastAPI app with the project's lifespan, errors, probes, metrics and ids."""
     configure_logging(settings.service_name, level=settings.log_level, json_lines=settings.log_json)
     provider = setup_tracing(settings)
     checks: dict[str, ReadinessCheck] = {}

@@ -177,8 +177,7 @@ def _document_password_flow(
 def problem_openapi(
     app: FastAPI, *, token_path: str, scopes: Mapping[str, str]
 ) -> Callable[[], dict[str, Any]]:
-    """An `app.openapi` that documents every operation's problem answers and headers,
-    and the password flow with the app's own `scopes` (scope: description)."""
+    """An `app.openapi` documenting each operation's problems and headers, and the app's scopes."""
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
