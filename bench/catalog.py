@@ -19,7 +19,6 @@ import statistics
 import sys
 import time
 import uuid
-from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +28,15 @@ from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 from bench.nginx import ensure_tools
 from bench.results import heading, save
-from bench.servers import CATALOG_APP, Processes, uvicorn, wait_ok, workdir
+from bench.servers import (
+    CATALOG_APP,
+    Processes,
+    catalog_database,
+    catalog_env,
+    uvicorn,
+    wait_ok,
+    workdir,
+)
 from bench.wrk import Scenario, alternate, table
 from emporium.catalog.categories.models import Category
 from emporium.catalog.products.listing import listing_statement
@@ -39,11 +46,6 @@ from emporium.catalog.products.schemas import ProductQuery
 from emporium.catalog.seed import load_demo, load_synthetic
 from emporium.devstack.ports import free_port
 from emporium.servicekit.settings import to_async_url
-from emporium.servicekit.testing import (
-    create_migrated_database,
-    drop_test_database,
-    postgres_server,
-)
 
 PRODUCTS = 100_000
 # Filters and sorts walk an index: a page costs the same at row 20 or row 50,000.
@@ -207,39 +209,34 @@ async def run(args: argparse.Namespace) -> tuple[str, bool]:
     """Load the data, start the catalog, measure, clean up; return the report and verdict."""
     base = workdir("bench-catalog-")
     procs = Processes(base / "logs")
-    database = ExitStack()
-    server = database.enter_context(postgres_server(base / "pg"))
-    db = await create_migrated_database(server, "emporium.catalog", "bench_catalog_list")
-    engine = create_async_engine(to_async_url(db))
-    try:
-        print(f"loading {PRODUCTS:,} products", flush=True)
-        async with engine.begin() as conn:
-            await load_demo(conn)
-            await load_synthetic(conn, PRODUCTS)
-        port, bare_port = free_port(), free_port()
-        env = {"CATALOG_DATABASE_URL": db, "CATALOG_ENVIRONMENT": "production"}
-        procs.start("catalog", uvicorn(CATALOG_APP, port), env)
-        bare_app = uvicorn("bench.bare_catalog:create_app", bare_port)
-        procs.start("bare", bare_app, {"BENCH_DATABASE_URL": db})
-        url = f"http://127.0.0.1:{port}"
-        bare_url = f"http://127.0.0.1:{bare_port}"
-        await wait_ok(url + "/catalog/products")
-        await wait_ok(bare_url + "/catalog/products")
-        async with (
-            engine.connect() as conn,
-            httpx.AsyncClient(base_url=url, timeout=10) as client,
-        ):
-            rows = await measure(conn, client, args.runs) if not args.throughput_only else []
-        scenarios = [
-            Scenario("catalog (the service)", url + "/catalog/products"),
-            Scenario("bare FastAPI + asyncpg, same query", bare_url + "/catalog/products"),
-        ]
-        extra = await throughput(scenarios, args)
-    finally:
-        procs.stop()
-        await engine.dispose()
-        await drop_test_database(db)
-        database.close()
+    async with catalog_database(base, "bench_catalog_list") as db:
+        engine = create_async_engine(to_async_url(db))
+        try:
+            print(f"loading {PRODUCTS:,} products", flush=True)
+            async with engine.begin() as conn:
+                await load_demo(conn)
+                await load_synthetic(conn, PRODUCTS)
+            port, bare_port = free_port(), free_port()
+            procs.start("catalog", uvicorn(CATALOG_APP, port), catalog_env(db))
+            bare_app = uvicorn("bench.bare_catalog:create_app", bare_port)
+            procs.start("bare", bare_app, {"BENCH_DATABASE_URL": db})
+            url = f"http://127.0.0.1:{port}"
+            bare_url = f"http://127.0.0.1:{bare_port}"
+            await wait_ok(url + "/catalog/products")
+            await wait_ok(bare_url + "/catalog/products")
+            async with (
+                engine.connect() as conn,
+                httpx.AsyncClient(base_url=url, timeout=10) as client,
+            ):
+                rows = await measure(conn, client, args.runs) if not args.throughput_only else []
+            scenarios = [
+                Scenario("catalog (the service)", url + "/catalog/products"),
+                Scenario("bare FastAPI + asyncpg, same query", bare_url + "/catalog/products"),
+            ]
+            extra = await throughput(scenarios, args)
+        finally:
+            procs.stop()
+            await engine.dispose()
     text = (report(rows, args.runs) if rows else "# Catalog list throughput\n") + "\n".join(extra)
     return text + "\n", targets_met(rows)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-from contextlib import ExitStack
+from pathlib import Path
 
 import httpx
 
@@ -26,6 +26,8 @@ from bench.servers import (
     GATEWAY_APP,
     PY,
     Processes,
+    catalog_database,
+    catalog_env,
     gateway_uvicorn,
     granian,
     sh,
@@ -35,11 +37,6 @@ from bench.servers import (
 )
 from bench.wrk import Scenario, alternate, table
 from emporium.devstack.ports import free_port
-from emporium.servicekit.testing import (
-    create_migrated_database,
-    drop_test_database,
-    postgres_server,
-)
 
 
 def verdicts(scenarios: dict[str, Scenario], meta: str) -> str:
@@ -81,56 +78,67 @@ def scenarios_of(url: dict[str, str], bearer: dict[str, str]) -> dict[str, Scena
     }
 
 
+NAMES: tuple[str, ...] = (
+    "catalog",
+    "gateway",
+    "nginx_catalog",
+    "static",
+    "nginx_static",
+    "ceiling",
+)
+NAMES += ("ceiling_granian", "bare_aiohttp", "bare_httpx")
+"""Every server of the benchmark, each on a port of its own."""
+
+
+async def start_catalog(procs: Processes, base: Path, port: int, db: str) -> None:
+    """The seeded catalog, and its first page saved for nginx to serve as a free upstream."""
+    await sh([PY, "-m", "emporium.catalog.seed"], env={**os.environ, "CATALOG_DATABASE_URL": db})
+    procs.start("catalog", uvicorn(CATALOG_APP, port), catalog_env(db))
+    catalog_url = f"http://127.0.0.1:{port}"
+    await wait_ok(catalog_url + PATH)
+    www = base / "www" / "catalog"
+    www.mkdir(parents=True)
+    async with httpx.AsyncClient() as client:
+        (www / "products").write_bytes((await client.get(catalog_url + PATH)).content)
+
+
+def start_proxies(procs: Processes, ports: dict[str, int]) -> None:
+    """The gateways (in front of the catalog and of the free upstream) and the bare proxies."""
+    static = f"http://127.0.0.1:{ports['static']}"
+    jwks = f"{static}/jwks.json"
+    catalog_url = f"http://127.0.0.1:{ports['catalog']}"
+    procs.start("gateway", gateway_uvicorn(ports["gateway"]), gateway_env(catalog_url, jwks))
+    procs.start("ceiling", gateway_uvicorn(ports["ceiling"]), gateway_env(static, jwks))
+    granian_command = granian(GATEWAY_APP, ports["ceiling_granian"])
+    procs.start("ceiling_granian", granian_command, gateway_env(static, jwks))
+    for name in ("bare_aiohttp", "bare_httpx"):
+        kind = name.split("_")[1]
+        procs.start(
+            name, uvicorn(f"bench.proxies:{kind}_proxy", ports[name]), {"BENCH_UPSTREAM": static}
+        )
+
+
 async def run(args: argparse.Namespace) -> str:
     """Boot everything, measure, stop everything; return the report."""
     ensure_tools()
     base = workdir("bench-gateway-", world_readable=True)
     procs = Processes(base / "logs")
-    database = ExitStack()
-    server = database.enter_context(postgres_server(base / "pg"))
-    db = await create_migrated_database(server, "emporium.catalog", "bench_catalog")
-    names: tuple[str, ...] = ("catalog", "gateway", "nginx_catalog", "static", "nginx_static")
-    names += ("ceiling", "ceiling_granian", "bare_aiohttp", "bare_httpx")
-    ports = {n: free_port() for n in names}
-    try:
-        seed_env = {**os.environ, "CATALOG_DATABASE_URL": db}
-        await sh([PY, "-m", "emporium.catalog.seed"], env=seed_env)
-        catalog_url = f"http://127.0.0.1:{ports['catalog']}"
-        catalog_env = {"CATALOG_DATABASE_URL": db, "CATALOG_ENVIRONMENT": "production"}
-        procs.start("catalog", uvicorn(CATALOG_APP, ports["catalog"]), catalog_env)
-        await wait_ok(catalog_url + PATH)
-        www = base / "www" / "catalog"
-        www.mkdir(parents=True)
-        async with httpx.AsyncClient() as client:
-            (www / "products").write_bytes((await client.get(catalog_url + PATH)).content)
-        tokens = publish_jwks(base)
-        conf = nginx_conf(base, ports["catalog"], ports)
-        async with running_nginx(base, conf):
-            static = f"http://127.0.0.1:{ports['static']}"
-            jwks = f"{static}/jwks.json"
-            procs.start(
-                "gateway", gateway_uvicorn(ports["gateway"]), gateway_env(catalog_url, jwks)
-            )
-            procs.start("ceiling", gateway_uvicorn(ports["ceiling"]), gateway_env(static, jwks))
-            granian_command = granian(GATEWAY_APP, ports["ceiling_granian"])
-            procs.start("ceiling_granian", granian_command, gateway_env(static, jwks))
-            for name in ("bare_aiohttp", "bare_httpx"):
-                kind = name.split("_")[1]
-                procs.start(
-                    name,
-                    uvicorn(f"bench.proxies:{kind}_proxy", ports[name]),
-                    {"BENCH_UPSTREAM": static},
-                )
-            url = {k: f"http://127.0.0.1:{p}{PATH}" for k, p in ports.items()}
-            for key in names:
-                if key != "static":
-                    await wait_ok(url[key])
-            scenarios = scenarios_of(url, {"Authorization": f"Bearer {tokens.issue(ttl=3600)}"})
-            await alternate(scenarios.values(), args.rounds, args.seconds, args.connections)
-    finally:
-        procs.stop()
-        await drop_test_database(db)
-        database.close()
+    ports = {n: free_port() for n in NAMES}
+    async with catalog_database(base, "bench_catalog") as db:
+        try:
+            await start_catalog(procs, base, ports["catalog"], db)
+            tokens = publish_jwks(base)
+            async with running_nginx(base, nginx_conf(base, ports["catalog"], ports)):
+                start_proxies(procs, ports)
+                url = {k: f"http://127.0.0.1:{p}{PATH}" for k, p in ports.items()}
+                for key in NAMES:
+                    if key != "static":
+                        await wait_ok(url[key])
+                bearer = {"Authorization": f"Bearer {tokens.issue(ttl=3600)}"}
+                scenarios = scenarios_of(url, bearer)
+                await alternate(scenarios.values(), args.rounds, args.seconds, args.connections)
+        finally:
+            procs.stop()
     meta = (
         f"{heading('Gateway benchmark')}\n\n"
         f"`GET {PATH}`, wrk -t2 -c{args.connections} -d{args.seconds}s, {args.rounds} alternating "

@@ -8,11 +8,18 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
 
 from emporium.devstack.components import GATEWAY_HTTP
+from emporium.servicekit.testing import (
+    create_migrated_database,
+    drop_test_database,
+    postgres_server,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -109,3 +116,19 @@ def workdir(prefix: str, *, world_readable: bool = False) -> Path:
         os.chmod(base, 0o755)  # noqa: S103 - nginx workers (nobody) read the static files
     (base / "logs").mkdir()
     return base
+
+
+@asynccontextmanager
+async def catalog_database(base: Path, name: str) -> AsyncIterator[str]:
+    """A migrated, empty catalog database on an embedded server in base/pg, while the block runs."""
+    with postgres_server(base / "pg") as server:
+        db = await create_migrated_database(server, "emporium.catalog", name)
+        try:
+            yield db
+        finally:
+            await drop_test_database(db)
+
+
+def catalog_env(database: str) -> dict[str, str]:
+    """The catalog's settings in a benchmark: its database, production defaults."""
+    return {"CATALOG_DATABASE_URL": database, "CATALOG_ENVIRONMENT": "production"}
