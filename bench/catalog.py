@@ -17,41 +17,35 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 import time
 import uuid
-from contextlib import ExitStack
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
-from bench.gateway import (
-    RESULTS,
+from bench.nginx import ensure_tools
+from bench.results import heading, save
+from bench.servers import (
+    CATALOG_APP,
     Processes,
-    Scenario,
-    ensure_tools,
-    free_port,
+    catalog_database,
+    catalog_env,
     uvicorn,
     wait_ok,
-    wrk,
+    workdir,
 )
+from bench.wrk import Scenario, alternate, table
 from emporium.catalog.categories.models import Category
 from emporium.catalog.products.listing import listing_statement
 from emporium.catalog.products.models import Product
 from emporium.catalog.products.pagination import product_cursor
 from emporium.catalog.products.schemas import ProductQuery
 from emporium.catalog.seed import load_demo, load_synthetic
+from emporium.devstack.ports import free_port
 from emporium.servicekit.settings import to_async_url
-from emporium.servicekit.testing import (
-    create_migrated_database,
-    drop_test_database,
-    postgres_server,
-)
 
 PRODUCTS = 100_000
 # Filters and sorts walk an index: a page costs the same at row 20 or row 50,000.
@@ -156,27 +150,18 @@ async def measure(conn: AsyncConnection, client: httpx.AsyncClient, runs: int) -
 BARE_RATIO_TARGET = 0.5
 
 
-def throughput(scenarios: list[Scenario], args: argparse.Namespace) -> list[str]:
+async def throughput(scenarios: list[Scenario], args: argparse.Namespace) -> list[str]:
     """wrk against each scenario in alternating rounds; the table lines and the ratio."""
-    for scenario in scenarios:
-        wrk(scenario, 1, args.connections, record=False)  # warm-up
-    for _ in range(args.rounds):
-        for scenario in scenarios:
-            wrk(scenario, args.seconds, args.connections)
+    await alternate(scenarios, args.rounds, args.seconds, args.connections)
     lines = [
         "",
         f"Default listing, wrk -t2 -c{args.connections} -d{args.seconds}s, {args.rounds} "
         "alternating rounds (medians), one uvicorn worker each:",
         "",
-        "| server | req/s | p50 ms | p99 ms |",
-        "|---|---:|---:|---:|",
+        *table(scenarios, header="server"),
     ]
-    for s in scenarios:
-        lines.append(
-            f"| {s.name} | {s.median(s.rps):,.0f} | {s.median(s.p50):.2f} | {s.median(s.p99):.2f} |"
-        )
     catalog, bare = scenarios[0], scenarios[1]
-    ratio = catalog.median(catalog.rps) / bare.median(bare.rps)
+    ratio = catalog.medians()[0] / bare.medians()[0]
     verdict = "met" if ratio >= BARE_RATIO_TARGET else "NOT met"
     lines += [
         "",
@@ -189,7 +174,7 @@ def throughput(scenarios: list[Scenario], args: argparse.Namespace) -> list[str]
 def report(rows: list[Row], runs: int) -> str:
     """The markdown table and the verdict."""
     lines = [
-        f"# Catalog list benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        heading("Catalog list benchmark"),
         "",
         f"`GET /catalog/products` on {PRODUCTS:,} generated products plus the demo catalog; "
         f"{runs} sequential runs per row, one uvicorn worker, {os.cpu_count()} CPUs. "
@@ -222,42 +207,36 @@ def targets_met(rows: list[Row]) -> bool:
 
 async def run(args: argparse.Namespace) -> tuple[str, bool]:
     """Load the data, start the catalog, measure, clean up; return the report and verdict."""
-    base = Path(tempfile.mkdtemp(prefix="bench-catalog-"))
-    (base / "logs").mkdir()
+    base = workdir("bench-catalog-")
     procs = Processes(base / "logs")
-    database = ExitStack()
-    server = database.enter_context(postgres_server(base / "pg"))
-    db = await create_migrated_database(server, "emporium.catalog", "bench_catalog_list")
-    engine = create_async_engine(to_async_url(db))
-    try:
-        print(f"loading {PRODUCTS:,} products", flush=True)
-        async with engine.begin() as conn:
-            await load_demo(conn)
-            await load_synthetic(conn, PRODUCTS)
-        port, bare_port = free_port(), free_port()
-        env = {"CATALOG_DATABASE_URL": db, "CATALOG_ENVIRONMENT": "production"}
-        procs.start("catalog", uvicorn("emporium.catalog.main:create_app", port), env)
-        bare_app = uvicorn("bench.bare_catalog:create_app", bare_port)
-        procs.start("bare", bare_app, {"BENCH_DATABASE_URL": db})
-        url = f"http://127.0.0.1:{port}"
-        bare_url = f"http://127.0.0.1:{bare_port}"
-        await wait_ok(url + "/catalog/products")
-        await wait_ok(bare_url + "/catalog/products")
-        async with (
-            engine.connect() as conn,
-            httpx.AsyncClient(base_url=url, timeout=10) as client,
-        ):
-            rows = await measure(conn, client, args.runs) if not args.throughput_only else []
-        scenarios = [
-            Scenario("catalog (the service)", url + "/catalog/products"),
-            Scenario("bare FastAPI + asyncpg, same query", bare_url + "/catalog/products"),
-        ]
-        extra = await asyncio.to_thread(throughput, scenarios, args)
-    finally:
-        procs.stop()
-        await engine.dispose()
-        await drop_test_database(db)
-        database.close()
+    async with catalog_database(base, "bench_catalog_list") as db:
+        engine = create_async_engine(to_async_url(db))
+        try:
+            print(f"loading {PRODUCTS:,} products", flush=True)
+            async with engine.begin() as conn:
+                await load_demo(conn)
+                await load_synthetic(conn, PRODUCTS)
+            port, bare_port = free_port(), free_port()
+            procs.start("catalog", uvicorn(CATALOG_APP, port), catalog_env(db))
+            bare_app = uvicorn("bench.bare_catalog:create_app", bare_port)
+            procs.start("bare", bare_app, {"BENCH_DATABASE_URL": db})
+            url = f"http://127.0.0.1:{port}"
+            bare_url = f"http://127.0.0.1:{bare_port}"
+            await wait_ok(url + "/catalog/products")
+            await wait_ok(bare_url + "/catalog/products")
+            async with (
+                engine.connect() as conn,
+                httpx.AsyncClient(base_url=url, timeout=10) as client,
+            ):
+                rows = await measure(conn, client, args.runs) if not args.throughput_only else []
+            scenarios = [
+                Scenario("catalog (the service)", url + "/catalog/products"),
+                Scenario("bare FastAPI + asyncpg, same query", bare_url + "/catalog/products"),
+            ]
+            extra = await throughput(scenarios, args)
+        finally:
+            procs.stop()
+            await engine.dispose()
     text = (report(rows, args.runs) if rows else "# Catalog list throughput\n") + "\n".join(extra)
     return text + "\n", targets_met(rows)
 
@@ -275,11 +254,7 @@ def main() -> None:
     args = parser.parse_args()
     ensure_tools()
     text, met = asyncio.run(run(args))
-    print(text)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    (RESULTS / f"catalog-{stamp}.md").write_text(text)
-    (RESULTS / "catalog-latest.md").write_text(text)
+    save("catalog", text)
     sys.exit(0 if met else 1)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import statistics
 import time
 import uuid
 from collections import Counter
@@ -146,8 +145,3 @@ async def open_loop(attempt: Attempt, rate: float, seconds: float, cap: int = 51
         await asyncio.wait(in_flight)
     sample.seconds = seconds
     return sample
-
-
-def median(values: Sequence[float]) -> float:
-    """Median, nan when empty."""
-    return statistics.median(values) if values else float("nan")

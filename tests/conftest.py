@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from emporium.devstack.stack import DEMO_ADMIN
+from emporium.devstack.config import DEMO_ADMIN
 from tests.integration.helpers import sign_in
 from tests.system import System, booted_system
 
@@ -34,7 +34,7 @@ async def system(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Syst
 @pytest.fixture
 async def gateway(system: System) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client talking to the gateway."""
-    async with httpx.AsyncClient(base_url=system.base_url, timeout=20.0) as client:
+    async with system.client() as client:
         yield client
 
 

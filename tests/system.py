@@ -8,10 +8,12 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import httpx
 import pytest
 
 from emporium.devstack import Stack, StackConfig
 from emporium.devstack.components import COMPONENTS
+from emporium.devstack.config import DEMO_ADMIN
 from emporium.devstack.ports import free_port
 from emporium.servicekit.testing import embedded_postgres_folder
 
@@ -23,6 +25,10 @@ class System:
         self.base_url = base_url.rstrip("/")
         self.stack = stack
         self.admin = admin
+
+    def client(self, headers: Mapping[str, str] | None = None) -> httpx.AsyncClient:
+        """A new HTTP client of the gateway (use it in `async with`)."""
+        return httpx.AsyncClient(base_url=self.base_url, timeout=20.0, headers=headers)
 
     @property
     def is_local(self) -> bool:
@@ -113,3 +119,31 @@ async def booted_system(
             yield System(config.url("gateway"), stack, admin)
         finally:
             await stack.stop()
+
+
+@asynccontextmanager
+async def system_of_its_own(
+    data_dir: Path,
+    *,
+    prefix: str,
+    why: str,
+    extra_env: Mapping[str, str],
+    ports: Mapping[str, int] | None = None,
+    gateway_routes: Mapping[str, str] | None = None,
+) -> AsyncIterator[System]:
+    """A system booted for one suite alone, with the demo admin.
+
+    Such a suite never runs against a deployment: with EMPORIUM_BASE_URL set it is skipped,
+    `why` saying why.
+    """
+    if os.environ.get("EMPORIUM_BASE_URL"):
+        pytest.skip(why)
+    async with booted_system(
+        data_dir,
+        prefix=prefix,
+        admin=DEMO_ADMIN,
+        extra_env=extra_env,
+        ports=ports,
+        gateway_routes=gateway_routes,
+    ) as system:
+        yield system

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator
 
 import pytest
 
-from emporium.devstack.stack import DEMO_ADMIN
-from tests.system import System, booted_system
+from tests.system import System, system_of_its_own
 
 # The fuzzer sends thousands of requests a minute from one address with one token, where the
 # gateway's defaults (50/s, and 1/s for the token endpoint) would answer most of them 429 and
@@ -29,15 +27,11 @@ RAISED_LIMITS = {
 @pytest.fixture(scope="module")
 async def fuzzed_system(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[System]:
     """The whole system, its own: the fuzzer (as an admin, too) changes and deactivates data."""
-    if os.environ.get("EMPORIUM_BASE_URL"):
-        pytest.skip(
-            "the fuzzer needs a system of its own with raised rate limits; it does not write "
-            "into the deployment at EMPORIUM_BASE_URL"
-        )
-    async with booted_system(
+    async with system_of_its_own(
         tmp_path_factory.mktemp("fuzzed-stack"),
         prefix="fz",
-        admin=DEMO_ADMIN,
+        why="the fuzzer needs a system of its own with raised rate limits; it does not write "
+        "into the deployment at EMPORIUM_BASE_URL",
         extra_env={"ORDERS_CATALOG_TIMEOUT_SECONDS": "3", **RAISED_LIMITS},
     ) as system:
         yield system

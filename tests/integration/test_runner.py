@@ -33,10 +33,9 @@ def _runner_env(ports: dict[str, int]) -> dict[str, str]:
     return env
 
 
-@asynccontextmanager
-async def running(data_dir: Path, ports: dict[str, int]) -> AsyncIterator[list[str]]:
-    """Start the runner, yield once it printed the portal URL, then Ctrl-C it."""
-    proc = await asyncio.create_subprocess_exec(
+async def _start_runner(data_dir: Path, ports: dict[str, int]) -> asyncio.subprocess.Process:
+    """`python -m emporium.devstack run` on these ports, its output piped to us."""
+    return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "emporium.devstack",
@@ -47,6 +46,12 @@ async def running(data_dir: Path, ports: dict[str, int]) -> AsyncIterator[list[s
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
     )
+
+
+@asynccontextmanager
+async def running(data_dir: Path, ports: dict[str, int]) -> AsyncIterator[list[str]]:
+    """Start the runner, yield once it printed the portal URL, then Ctrl-C it."""
+    proc = await _start_runner(data_dir, ports)
     assert proc.stdout is not None
     lines: list[str] = []
     try:
@@ -111,17 +116,7 @@ async def test_busy_port_gets_a_clear_message(tmp_path: Path) -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", ports["catalog"]))
         busy.listen()
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "emporium.devstack",
-            "run",
-            "--data-dir",
-            str(tmp_path / "d"),
-            env=_runner_env(ports),
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
-        )
+        proc = await _start_runner(tmp_path / "d", ports)
         output, _ = await asyncio.wait_for(proc.communicate(), 60)
     text = output.decode()
     assert proc.returncode == 1

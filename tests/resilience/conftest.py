@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
-import uuid
 from collections.abc import AsyncIterator
 
 import httpx
@@ -13,12 +11,11 @@ import pytest
 
 from emporium.devstack.components import COMPONENTS
 from emporium.devstack.ports import free_port
-from emporium.devstack.stack import DEMO_ADMIN
-from tests.integration.helpers import bearer
+from tests.integration.helpers import new_customer, sign_in
 from tests.resilience.load import Customer
 from tests.resilience.proxy import DelayProxy
 from tests.resilience.scenario import Reports, Rig
-from tests.system import booted_system
+from tests.system import system_of_its_own
 
 CUSTOMERS = 16
 CLIENT_TIMEOUT = 10.0
@@ -45,24 +42,22 @@ FAULT_SUITE_ENV = {
 @pytest.fixture(scope="package")
 async def rig(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Rig]:
     """The system under fault, booted for this package alone and torn down after it."""
-    if os.environ.get("EMPORIUM_BASE_URL"):
-        pytest.skip("the fault suite kills parts of a system it booted itself")
     ports = {c.name: free_port() for c in COMPONENTS}
     proxy = DelayProxy(free_port(), ports["catalog"])
     await proxy.start()
     try:
         async with (
-            booted_system(
+            system_of_its_own(
                 tmp_path_factory.mktemp("faults"),
                 prefix="faults",
-                admin=DEMO_ADMIN,
+                why="the fault suite kills parts of a system it booted itself",
                 extra_env=FAULT_SUITE_ENV,
                 ports=ports,
                 gateway_routes={"catalog": f"http://127.0.0.1:{proxy.listen_port}"},
             ) as system,
-            httpx.AsyncClient(base_url=system.base_url, timeout=20.0) as gateway,
+            system.client() as gateway,
         ):
-            admin_token = await _token(gateway, *DEMO_ADMIN)
+            admin_token = await sign_in(gateway, *system.admin)
             # One after the other: password hashing is deliberately slow.
             customers = [await _customer(gateway, admin_token) for _ in range(CUSTOMERS)]
             yield Rig(system, proxy, gateway, admin_token, customers, CLIENT_TIMEOUT)
@@ -90,24 +85,8 @@ def pytest_terminal_summary(
             terminalreporter.write_line(line)
 
 
-async def _token(gateway: httpx.AsyncClient, email: str, password: str) -> str:
-    response = await gateway.post(
-        "/auth/token", data={"grant_type": "password", "username": email, "password": password}
-    )
-    assert response.status_code == 200, response.text
-    return str(response.json()["access_token"])
-
-
 async def _customer(gateway: httpx.AsyncClient, admin_token: str) -> Customer:
-    email = f"faults-{uuid.uuid4().hex[:12]}@example.com"
-    password = f"pw-{uuid.uuid4().hex}"
-    opened = await gateway.post(
-        "/auth/users",
-        json={"email": email, "password": password, "full_name": "Fault Suite Customer"},
-        headers=bearer(admin_token),
-    )
-    assert opened.status_code == 201, opened.text
-    token = await _token(gateway, email, password)
+    _, token = await new_customer(gateway, admin_token)
     claims = token.split(".")[1]
     subject = json.loads(base64.urlsafe_b64decode(claims + "=" * (-len(claims) % 4)))["sub"]
     return Customer(user_id=str(subject), token=token)

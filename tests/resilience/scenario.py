@@ -57,6 +57,30 @@ class Report:
     answers: dict[str, int]
     cancelled: int = 0
 
+    @classmethod
+    def of(
+        cls,
+        name: str,
+        load: OrderLoad,
+        fault_seconds: float,
+        recovery_seconds: float | None,
+        convergence_seconds: float,
+    ) -> Report:
+        """The numbers of a finished load."""
+        outcomes = load.outcomes()
+        return cls(
+            name,
+            len(load.purchases),
+            outcomes["confirmed"],
+            outcomes["rejected"],
+            outcomes["unresolved"],
+            fault_seconds,
+            recovery_seconds,
+            convergence_seconds,
+            dict(load.answer_counts()),
+            sum(p.cancelled for p in load.purchases),
+        )
+
     def line(self) -> str:
         """One printable line."""
         if not self.fault_seconds:
@@ -131,18 +155,7 @@ async def run_scenario(
         rig.system, user_ids, list(products), timeout=CONVERGENCE_LIMIT
     )
     outcomes = load.outcomes()
-    report = Report(
-        name,
-        len(load.purchases),
-        outcomes["confirmed"],
-        outcomes["rejected"],
-        outcomes["unresolved"],
-        fault_end - fault_start,
-        recovery,
-        converged,
-        dict(load.answer_counts()),
-        sum(p.cancelled for p in load.purchases),
-    )
+    report = Report.of(name, load, fault_end - fault_start, recovery, converged)
     reports.items.append(report)
     bad_answers = [
         f"key {p.key}: {a.describe()}"

@@ -79,17 +79,7 @@ async def test_two_hundred_orders_for_ten_units_sell_exactly_ten(
     )
     outcomes = load.outcomes()
     name = f"oversell {BUYERS}x1 of {STOCK}" + (f", {fault}" if fault else "")
-    report = Report(
-        name,
-        len(load.purchases),
-        outcomes["confirmed"],
-        outcomes["rejected"],
-        outcomes["unresolved"],
-        fault_seconds,
-        recovery,
-        converged,
-        dict(load.answer_counts()),
-    )
+    report = Report.of(name, load, fault_seconds, recovery, converged)
     reports.items.append(report)
 
     bad = [

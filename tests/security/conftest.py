@@ -10,16 +10,14 @@ loopback, which the gateway trusts as a proxy (uvicorn's default), like a load b
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 
-from emporium.devstack.stack import DEMO_ADMIN
 from tests.security.traffic import address
-from tests.system import System, booted_system
+from tests.system import System, system_of_its_own
 
 WAREHOUSE = ("warehouse", f"warehouse-secret-{uuid.uuid4().hex}")
 """A second service client with `catalog:reserve` (id, secret)."""
@@ -28,13 +26,6 @@ WAREHOUSE = ("warehouse", f"warehouse-secret-{uuid.uuid4().hex}")
 @pytest.fixture(scope="package")
 async def system(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[System]:
     """The system under attack, booted for this suite alone."""
-    if os.environ.get("EMPORIUM_BASE_URL"):
-        pytest.skip(
-            "the security suite attacks a system of its own (floods, lock-outs, a second "
-            "service client, callers told apart by X-Forwarded-For); it does not attack the "
-            "deployment at EMPORIUM_BASE_URL"
-        )
-    admin = DEMO_ADMIN
     data_dir = tmp_path_factory.mktemp("security-stack")
     clients = {
         "orders": {
@@ -43,8 +34,13 @@ async def system(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Syst
         },
         WAREHOUSE[0]: {"secret": WAREHOUSE[1], "scopes": ["catalog:reserve"]},
     }
-    async with booted_system(
-        data_dir, prefix="sec", admin=admin, extra_env={"AUTH_CLIENTS": json.dumps(clients)}
+    async with system_of_its_own(
+        data_dir,
+        prefix="sec",
+        why="the security suite attacks a system of its own (floods, lock-outs, a second "
+        "service client, callers told apart by X-Forwarded-For); it does not attack the "
+        "deployment at EMPORIUM_BASE_URL",
+        extra_env={"AUTH_CLIENTS": json.dumps(clients)},
     ) as booted:
         yield booted
 
@@ -52,7 +48,5 @@ async def system(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Syst
 @pytest.fixture
 async def gateway(system: System) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client talking to the gateway (from an address of its own)."""
-    async with httpx.AsyncClient(
-        base_url=system.base_url, timeout=20.0, headers={"X-Forwarded-For": address()}
-    ) as client:
+    async with system.client(headers={"X-Forwarded-For": address()}) as client:
         yield client

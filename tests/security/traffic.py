@@ -51,7 +51,7 @@ async def served_meanwhile(
     on leaving, every answer must have been a prompt 200."""
     served = Served()
     headers = {"X-Forwarded-For": address(), **(bearer(token) if token else {})}
-    async with httpx.AsyncClient(base_url=system.base_url, timeout=20.0, headers=headers) as client:
+    async with system.client(headers=headers) as client:
 
         async def one() -> None:
             started = time.monotonic()

@@ -9,7 +9,8 @@ import signal
 import sys
 from pathlib import Path
 
-from emporium.devstack.stack import DEMO_CUSTOMER, Stack, StackConfig, StackError
+from emporium.devstack.config import DEMO_CUSTOMER, StackConfig
+from emporium.devstack.stack import Stack, StackError
 
 DEFAULT_DATA_DIR = Path(".data")
 
