@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from emporium.gateway.docs.edge_responses import add_edge_responses, ensure_problem_schemas
-from emporium.servicekit.security import SCOPES, TOKEN_URL
+from emporium.servicekit.security import SCOPES
 
 SECURITY_SCHEME = "OAuth2"
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -146,7 +146,7 @@ def _ref_key(ref: str) -> tuple[str, str]:
     return (parts[2], parts[3]) if len(parts) >= 4 and parts[1] == "components" else ("", ref)
 
 
-def _oauth2_scheme(docs: Sequence[ServiceDoc]) -> dict[str, Any]:
+def _oauth2_scheme(docs: Sequence[ServiceDoc], token_url: str) -> dict[str, Any]:
     scopes = dict(SCOPES)
     for doc in docs:
         scheme = ((doc.spec or {}).get("components", {}).get("securitySchemes") or {}).get(
@@ -156,9 +156,11 @@ def _oauth2_scheme(docs: Sequence[ServiceDoc]) -> dict[str, Any]:
             scopes.update(flow.get("scopes") or {})
     return {
         "type": "oauth2",
-        "description": "Sign in with your email and password (the password grant of /auth/token).",
+        "description": (
+            f"Sign in with your email and password (the password grant of {token_url})."
+        ),
         # Relative: resolved against the selected server, by default the page's own origin.
-        "flows": {"password": {"tokenUrl": TOKEN_URL, "scopes": scopes}},
+        "flows": {"password": {"tokenUrl": token_url, "scopes": scopes}},
     }
 
 
@@ -172,9 +174,15 @@ def servers(public_url: str | None) -> list[dict[str, str]]:
 
 
 def merge(
-    docs: Sequence[ServiceDoc], *, title: str, version: str, public_url: str | None = None
+    docs: Sequence[ServiceDoc],
+    *,
+    title: str,
+    version: str,
+    token_url: str,
+    public_url: str | None = None,
 ) -> dict[str, Any]:
-    """One OpenAPI 3.1 document for every service behind the gateway."""
+    """One OpenAPI 3.1 document for every service behind the gateway (`token_url`: where
+    the docs' sign-in asks for a token)."""
     plan = _plan_renames([d for d in docs if d.spec])
     paths: dict[str, Any] = {}
     components: dict[str, dict[str, Any]] = {}
@@ -229,7 +237,7 @@ def merge(
             )
             group_tags.append(note)
         groups.append({"name": group_name, "tags": group_tags})
-    components.setdefault("securitySchemes", {})[SECURITY_SCHEME] = _oauth2_scheme(docs)
+    components.setdefault("securitySchemes", {})[SECURITY_SCHEME] = _oauth2_scheme(docs, token_url)
     if paths:
         ensure_problem_schemas(components.setdefault("schemas", {}))
     return {
