@@ -14,7 +14,7 @@ from emporium.gateway.server import UVICORN_OPTION
 from emporium.servicekit.testing import TokenFactory
 
 from .realsystem import RealSystem, boot_real_system
-from .servers import TESTS_DIR, ServerProcess, free_port, uvicorn_command
+from .servers import TESTS_DIR, ServerProcess, SilentServer, free_port, uvicorn_command
 
 StartGateway = Callable[..., Awaitable[ServerProcess]]
 
@@ -60,6 +60,24 @@ def all_to(url: str) -> str:
             "orders": (url, ["/orders"]),
         }
     )
+
+
+def orders_silent(echo: ServerProcess, silent: SilentServer) -> str:
+    """`GATEWAY_UPSTREAMS` with auth and catalog on the echo upstream, orders never answering."""
+    return upstreams_env(
+        {
+            "auth": (echo.url, ["/auth", "/.well-known"]),
+            "catalog": (echo.url, ["/catalog"]),
+            "orders": (silent.url, ["/orders"]),
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+async def silent() -> AsyncIterator[SilentServer]:
+    """An upstream that accepts connections and never answers."""
+    async with SilentServer() as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

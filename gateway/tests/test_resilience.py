@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from .conftest import StartGateway, start_upstream, upstreams_env
+from .conftest import StartGateway, orders_silent, start_upstream, upstreams_env
 from .servers import ServerProcess, SilentServer
 
 pytestmark = pytest.mark.slow
@@ -67,26 +66,13 @@ class DropFirstServer:
 
 
 @pytest.fixture(scope="module")
-async def silent() -> AsyncIterator[SilentServer]:
-    """An upstream that accepts connections and never answers."""
-    async with SilentServer() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
 async def resilient(
     start_gateway: StartGateway, echo: ServerProcess, silent: SilentServer
 ) -> ServerProcess:
     """A gateway with short timeouts: catalog is the echo upstream, orders never answers."""
     return await start_gateway(
         "resilient",
-        GATEWAY_UPSTREAMS=upstreams_env(
-            {
-                "auth": (echo.url, ["/auth", "/.well-known"]),
-                "catalog": (echo.url, ["/catalog"]),
-                "orders": (silent.url, ["/orders"]),
-            }
-        ),
+        GATEWAY_UPSTREAMS=orders_silent(echo, silent),
         GATEWAY_READ_TIMEOUT_SECONDS="0.5",
         GATEWAY_CONNECT_TIMEOUT_SECONDS="0.5",
         GATEWAY_BREAKER_FAILURE_THRESHOLD="50",

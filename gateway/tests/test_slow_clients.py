@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import time
 import uuid
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 
 import httpx
 import pytest
@@ -16,7 +13,8 @@ import pytest
 from emporium.devstack.components import GATEWAY
 from emporium.gateway.server import UVICORN_OPTION
 
-from .conftest import StartGateway, upstreams_env
+from .conftest import StartGateway, orders_silent
+from .rawhttp import RawClient, trickle, upload_head
 from .servers import TESTS_DIR, ServerProcess, SilentServer
 
 pytestmark = pytest.mark.slow
@@ -28,90 +26,6 @@ PER_CLIENT = 3
 ATTACKER = "127.0.0.2"  # loopback has every 127/8 address: a second client without a network
 
 
-@dataclass
-class Answer:
-    """What a raw connection got before the gateway closed it (status 0: nothing)."""
-
-    status: int
-    headers: dict[str, str]
-    body: bytes
-    seconds: float
-
-    def problem(self) -> dict[str, object]:
-        """The problem+json body."""
-        assert self.headers.get("content-type") == "application/problem+json", self.headers
-        document = json.loads(self.body)
-        assert isinstance(document, dict)
-        return document
-
-
-class RawClient:
-    """One TCP connection speaking HTTP/1.1 by hand, so it can be as slow as it likes."""
-
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self.reader = reader
-        self.writer = writer
-        self.opened = time.monotonic()
-
-    @classmethod
-    async def open(cls, gateway: ServerProcess, source: str = "127.0.0.1") -> RawClient:
-        """Connect to the gateway from `source`."""
-        reader, writer = await asyncio.open_connection(
-            "127.0.0.1", gateway.port, local_addr=(source, 0)
-        )
-        return cls(reader, writer)
-
-    async def send(self, data: bytes) -> None:
-        """Write bytes, ignoring a connection the gateway already closed."""
-        with contextlib.suppress(ConnectionError):
-            self.writer.write(data)
-            await self.writer.drain()
-
-    async def answer(self, timeout: float = 10.0) -> Answer:
-        """Everything the gateway sends until it closes the connection."""
-        data = b""
-        with contextlib.suppress(ConnectionError):
-            data = await asyncio.wait_for(self.reader.read(-1), timeout)
-        seconds = time.monotonic() - self.opened
-        self.writer.close()
-        if not data:
-            return Answer(0, {}, b"", seconds)
-        head, _, body = data.partition(b"\r\n\r\n")
-        lines = head.decode("latin-1").split("\r\n")
-        headers = dict(line.lower().split(": ", 1) for line in lines[1:])
-        return Answer(int(lines[0].split()[1]), headers, body, seconds)
-
-    def close(self) -> None:
-        """Drop the connection."""
-        self.writer.close()
-
-
-async def trickle(client: RawClient, piece: bytes, every: float, limit: float) -> Answer:
-    """Send `piece` every `every` seconds until the gateway closes (or `limit` s pass)."""
-    reading = asyncio.create_task(client.answer(timeout=limit))
-    while not reading.done():
-        await client.send(piece)
-        await asyncio.sleep(every)
-    return await reading
-
-
-def upload_head(length: int, rid: str = "", *, keep_alive: bool = False) -> bytes:
-    """The headers of a POST announcing a body of `length` bytes."""
-    connection = "keep-alive" if keep_alive else "close"
-    return (
-        "POST /catalog/upload HTTP/1.1\r\nHost: shop\r\nContent-Type: application/octet-stream"
-        f"\r\nContent-Length: {length}\r\nX-Request-ID: {rid or uuid.uuid4().hex}\r\n"
-        f"Connection: {connection}\r\n\r\n"
-    ).encode()
-
-
-@pytest.fixture(scope="module")
-async def silent() -> AsyncIterator[SilentServer]:
-    """An upstream that accepts connections and never answers."""
-    async with SilentServer() as server:
-        yield server
-
-
 @pytest.fixture(scope="module")
 async def guarded(
     start_gateway: StartGateway, echo: ServerProcess, silent: SilentServer
@@ -119,13 +33,7 @@ async def guarded(
     """A gateway with short slow-client bounds; orders (only) never answers."""
     return await start_gateway(
         "guarded",
-        GATEWAY_UPSTREAMS=upstreams_env(
-            {
-                "auth": (echo.url, ["/auth", "/.well-known"]),
-                "catalog": (echo.url, ["/catalog"]),
-                "orders": (silent.url, ["/orders"]),
-            }
-        ),
+        GATEWAY_UPSTREAMS=orders_silent(echo, silent),
         GATEWAY_HEADER_TIMEOUT_SECONDS=str(HEADER_TIMEOUT),
         GATEWAY_BODY_TIMEOUT_SECONDS=str(BODY_TIMEOUT),
         GATEWAY_BODY_MIN_RATE=str(MIN_RATE),
@@ -148,12 +56,7 @@ async def test_unfinished_headers_get_408_and_the_connection_closed(
     client = await RawClient.open(guarded)
     await client.send(b"GET /catalog/products HTTP/1.1\r\nHost: shop\r\n")
     answer = await client.answer()
-    assert answer.status == 408
-    problem = answer.problem()
-    assert problem["status"] == 408
-    assert "request headers did not arrive within 1 s" in str(problem["detail"])
-    assert answer.headers["connection"] == "close"
-    assert answer.headers["x-content-type-options"] == "nosniff"
+    answer.closing_problem(408, "request headers did not arrive within 1 s")
     assert HEADER_TIMEOUT - 0.1 < answer.seconds < HEADER_TIMEOUT + 2
 
 
@@ -327,9 +230,4 @@ async def test_bytes_that_are_not_http_get_a_400_problem(guarded: ServerProcess)
     client = await RawClient.open(guarded)
     await client.send(b"GET /catalog/products HTTP/1.1\r\nHost: shop\r\nX-Note: a\x00b\r\n\r\n")
     answer = await client.answer()
-    assert answer.status == 400
-    problem = answer.problem()
-    assert problem["status"] == 400
-    assert "not valid HTTP/1.1" in str(problem["detail"])
-    assert answer.headers["connection"] == "close"
-    assert answer.headers["x-content-type-options"] == "nosniff"
+    answer.closing_problem(400, "not valid HTTP/1.1")

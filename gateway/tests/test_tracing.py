@@ -48,6 +48,15 @@ def _incoming() -> tuple[dict[str, str], str, str]:
     return headers, trace_id, span_id
 
 
+async def _traced(
+    start_gateway: StartGateway, receiver: OtlpReceiver, name: str, **env: str
+) -> ServerProcess:
+    """A gateway that exports its spans to `receiver` every 100 ms."""
+    return await start_gateway(
+        name, OTEL_EXPORTER_OTLP_ENDPOINT=receiver.url, OTEL_BSP_SCHEDULE_DELAY="100", **env
+    )
+
+
 async def _forwarded(url: str, headers: dict[str, str]) -> dict[str, str]:
     async with httpx.AsyncClient(base_url=url, timeout=10.0) as client:
         response = await client.get("/catalog/products", headers=headers)
@@ -59,10 +68,10 @@ async def _forwarded(url: str, headers: dict[str, str]) -> dict[str, str]:
 async def test_traced_gateway_continues_a_trusted_trace_with_its_baggage(
     start_gateway: StartGateway, receiver: OtlpReceiver
 ) -> None:
-    gateway = await start_gateway(
+    gateway = await _traced(
+        start_gateway,
+        receiver,
         "traced-continue",
-        OTEL_EXPORTER_OTLP_ENDPOINT=receiver.url,
-        OTEL_BSP_SCHEDULE_DELAY="100",
         GATEWAY_TRACE_INCOMING="continue",
     )
     headers, trace_id, span_id = _incoming()
@@ -86,10 +95,10 @@ async def test_traced_gateway_continues_a_trusted_trace_with_its_baggage(
 async def test_traced_gateway_restarts_an_untrusted_trace_and_drops_its_baggage(
     start_gateway: StartGateway, receiver: OtlpReceiver
 ) -> None:
-    gateway = await start_gateway(
+    gateway = await _traced(
+        start_gateway,
+        receiver,
         "traced-restart",
-        OTEL_EXPORTER_OTLP_ENDPOINT=receiver.url,
-        OTEL_BSP_SCHEDULE_DELAY="100",
         GATEWAY_TRACE_INCOMING="restart",
     )
     headers, trace_id, span_id = _incoming()
@@ -123,10 +132,10 @@ async def test_edge_refusals_are_server_spans_with_their_status(
     start_gateway: StartGateway, echo: ServerProcess, receiver: OtlpReceiver
 ) -> None:
     dead = f"http://127.0.0.1:{free_port()}"  # nothing listens: every call fails to connect
-    gateway = await start_gateway(
+    gateway = await _traced(
+        start_gateway,
+        receiver,
         "traced-refusals",
-        OTEL_EXPORTER_OTLP_ENDPOINT=receiver.url,
-        OTEL_BSP_SCHEDULE_DELAY="100",
         GATEWAY_UPSTREAMS=upstreams_env(
             {"catalog": (echo.url, ["/catalog"]), "orders": (dead, ["/orders"])}
         ),

@@ -1,18 +1,23 @@
-"""A small app built with servicekit's factory over a real PostgreSQL database."""
+"""A small app built with servicekit's factory over a real PostgreSQL database, and the
+scriptable upstream the service client's tests call."""
 
 from __future__ import annotations
 
+import asyncio
+import socket
+import threading
 from collections.abc import AsyncIterator
 from typing import Annotated, ClassVar
 
 import httpx
 import pytest
+import uvicorn
 from fastapi import APIRouter, FastAPI, Form, Header
 from pydantic import BaseModel, Field
 from pydantic_settings import SettingsConfigDict
 from sqlalchemy import text
 
-from emporium.servicekit.app import create_app
+from emporium.servicekit.app import create_app, make_http_client
 from emporium.servicekit.db import ReadSessionDep, SessionDep
 from emporium.servicekit.embedded_pg import database_url, drop_database, ensure_database
 from emporium.servicekit.errors import Conflict, NotFound
@@ -20,6 +25,8 @@ from emporium.servicekit.read_connection import ReadConnectionDep
 from emporium.servicekit.security import require_scopes
 from emporium.servicekit.settings import ServiceSettings
 from emporium.servicekit.testing import app_client
+
+from .service_upstream import Upstream
 
 
 class DemoSettings(ServiceSettings):
@@ -120,3 +127,29 @@ async def client(demo_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     """HTTP client for the demo app."""
     async with app_client(demo_app) as c:
         yield c
+
+
+@pytest.fixture(scope="module")
+def upstream() -> Upstream:
+    return Upstream()
+
+
+@pytest.fixture(scope="module")
+async def upstream_url(upstream: Upstream) -> AsyncIterator[str]:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(upstream.app(), log_config=None, lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not server.started:  # noqa: ASYNC110 - a flag set by uvicorn's own thread
+        await asyncio.sleep(0.01)
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    server.should_exit = True
+    await asyncio.to_thread(thread.join, 10)
+    sock.close()
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[httpx.AsyncClient]:
+    async with make_http_client(ServiceSettings()) as client:
+        yield client

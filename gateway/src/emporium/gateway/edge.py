@@ -4,63 +4,23 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
 
-from prometheus_client import Counter
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from emporium.gateway.body import RequestBody
+from emporium.gateway.failures import ClientGone, ProxyFailure
 from emporium.gateway.headers import upstream_request_headers
-from emporium.gateway.inflight import InFlightLimiter
-from emporium.gateway.proxy import ClientGone, Proxy, ProxyFailure, RequestBody, UpstreamRuntime
-from emporium.gateway.ratelimit import Decision, RateLimiter, RatePolicies
+from emporium.gateway.ratelimit import Decision
 from emporium.gateway.responses import send_problem
-from emporium.gateway.settings import GatewaySettings
-from emporium.gateway.tracing import TRACE_HEADERS, EdgeSpan, EdgeTracer, now_ns
+from emporium.gateway.runtime import GatewayRuntime
+from emporium.gateway.tracing import TRACE_HEADERS, EdgeSpan, now_ns
+from emporium.gateway.upstream import UpstreamRuntime
 from emporium.servicekit.context import accept_request_id, child_traceparent, set_request_context
-from emporium.servicekit.health import Readiness
 from emporium.servicekit.jwks import KeySetUnavailable
-from emporium.servicekit.metrics import Metrics
 from emporium.servicekit.security import bearer_challenge, keys_unavailable
-from emporium.servicekit.tokens import InvalidToken, Principal, TokenVerifier
+from emporium.servicekit.tokens import InvalidToken, Principal
 
 access_log = logging.getLogger("emporium.access")
-
-TOKEN_PATH = "/auth/token"  # nosec B105 # noqa: S105 - a path, not a secret
-
-
-@dataclass
-class GatewayRuntime:
-    """Everything the edge needs per request; the lifespan fills in the live resources."""
-
-    settings: GatewaySettings
-    metrics: Metrics
-    upstreams: dict[str, UpstreamRuntime]
-    policies: RatePolicies
-    proxy: Proxy | None = None
-    verifier: TokenVerifier | None = None
-    limiter: RateLimiter | None = None
-    rate_limited: Counter | None = None
-    tracing: EdgeTracer = field(default_factory=lambda: EdgeTracer(None, "continue"))
-    readiness: Readiness | None = None
-    routes: tuple[tuple[str, str, str, UpstreamRuntime], ...] = field(default=())
-    in_flight: InFlightLimiter = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.in_flight = InFlightLimiter(self.settings.max_in_flight_per_client)
-        entries = [
-            (prefix, prefix + "/", prefix + "/**", upstream)
-            for upstream in self.upstreams.values()
-            for prefix in upstream.config.prefixes
-        ]
-        entries.sort(key=lambda e: len(e[0]), reverse=True)  # longest prefix wins
-        self.routes = tuple(entries)
-
-    def match(self, path: str) -> tuple[str, UpstreamRuntime] | None:
-        """The route label and upstream owning `path`, or None for the gateway's own pages."""
-        for prefix, prefix_slash, label, upstream in self.routes:
-            if path == prefix or path.startswith(prefix_slash):
-                return label, upstream
-        return None
 
 
 class EdgeApp:
@@ -213,7 +173,8 @@ class EdgeApp:
         if limiter is None:
             return []
         buckets = self.runtime.policies.buckets(
-            token_request=scope["method"] == "POST" and scope["path"] == TOKEN_PATH,
+            token_request=scope["method"] == "POST"
+            and scope["path"] == self.runtime.settings.token_path,
             principal=principal,
             address=client_host,
         )

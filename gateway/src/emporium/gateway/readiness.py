@@ -8,7 +8,7 @@ import aiohttp
 from fastapi import FastAPI
 
 from emporium.gateway.docs.registry import SpecRegistry
-from emporium.gateway.proxy import UpstreamRuntime
+from emporium.gateway.upstream import UpstreamRuntime
 from emporium.servicekit.health import ReadinessCheck
 
 

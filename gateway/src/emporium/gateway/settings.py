@@ -89,6 +89,8 @@ class GatewaySettings(ServiceSettings):
 
     # Edge authentication
     edge_auth: bool = True
+    token_path: str = "/auth/token"  # nosec B105 # noqa: S105 - a path, not a secret
+    """The auth service's token endpoint: its own rate limit, and the docs' sign-in."""
 
     # Trace headers (`traceparent`, `tracestate`, `baggage`) from callers other than our own
     # services (client-credentials tokens): "continue" their trace, or "restart" with a new

@@ -64,7 +64,12 @@ a{color:#0969da} nav a{margin-right:1.2rem}
 
 
 def landing_page(
-    title: str, version: str, docs: list[ServiceDoc], health: Mapping[str, str]
+    title: str,
+    version: str,
+    docs: list[ServiceDoc],
+    health: Mapping[str, str],
+    *,
+    token_path: str,
 ) -> HTMLResponse:
     """The portal's front page: one row per service."""
     rows = []
@@ -95,7 +100,7 @@ def landing_page(
 <table><thead><tr><th>Service</th><th>Version</th><th>Health</th><th>Operations</th><th>Docs</th>
 </tr></thead><tbody>{"".join(rows)}</tbody></table>
 <p>Use <em>Authorize</em> in Swagger UI to sign in with your email and password; the token is
-requested from <code>/auth/token</code> through this gateway.</p></body></html>"""
+requested from <code>{escape(token_path)}</code> through this gateway.</p></body></html>"""
     return HTMLResponse(body)
 
 

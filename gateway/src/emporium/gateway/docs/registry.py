@@ -13,8 +13,8 @@ from typing import Any
 import aiohttp
 
 from emporium.gateway.docs.merge import ServiceDoc, merge
-from emporium.gateway.proxy import UpstreamRuntime
 from emporium.gateway.settings import GatewaySettings
+from emporium.gateway.upstream import UpstreamRuntime
 
 logger = logging.getLogger("emporium.gateway.docs")
 
@@ -47,6 +47,7 @@ class SpecRegistry:
         self.docs = {n: ServiceDoc(n, u.config.prefixes) for n, u in upstreams.items()}
         self._timeout = aiohttp.ClientTimeout(total=settings.readiness_timeout_seconds * 2)
         self._tasks: set[asyncio.Task[None]] = set()
+        self._refreshed_all_at = time.monotonic()
         self.merged: dict[str, Any] = {}
         self.merged_json = b"{}"
         self._rebuild()
@@ -55,6 +56,8 @@ class SpecRegistry:
         """Fetch the named services' documents (all by default) and re-merge."""
         targets = list(self.docs) if names is None else list(names)
         await asyncio.gather(*(self._fetch(n) for n in targets))
+        if names is None:
+            self._refreshed_all_at = time.monotonic()
         self._rebuild()
 
     async def _fetch(self, name: str) -> None:
@@ -87,18 +90,17 @@ class SpecRegistry:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def run(self) -> None:
-        """Retry unavailable services often and refresh every service on the interval."""
-        last_full = time.monotonic()
-        while True:
-            await asyncio.sleep(self.settings.openapi_retry_seconds)
-            if time.monotonic() - last_full >= self.settings.openapi_refresh_seconds:
-                await self.refresh()
-                last_full = time.monotonic()
-                continue
-            missing = [n for n, d in self.docs.items() if not d.available]
-            if missing:
-                await self.refresh(missing)
+    async def refresh_due(self) -> None:
+        """Refresh every service once the refresh interval has passed, else the undocumented.
+
+        Run every `openapi_retry_seconds` (a periodic job of the gateway's lifespan).
+        """
+        if time.monotonic() - self._refreshed_all_at >= self.settings.openapi_refresh_seconds:
+            await self.refresh()
+            return
+        missing = [n for n, d in self.docs.items() if not d.available]
+        if missing:
+            await self.refresh(missing)
 
     async def stop(self) -> None:
         """Cancel pending refreshes."""

@@ -25,8 +25,13 @@ async def landing(request: Request, registry: RegistryDep) -> HTMLResponse:
     """The portal's landing page with each service's live health."""
     readiness: Readiness = request.app.state.readiness  # the same checks as /readyz
     health = await readiness.results(request.app)
+    settings = registry.settings
     return landing_page(
-        MERGED_TITLE, registry.settings.service_version, list(registry.docs.values()), health
+        MERGED_TITLE,
+        settings.service_version,
+        list(registry.docs.values()),
+        health,
+        token_path=settings.token_path,
     )
 
 

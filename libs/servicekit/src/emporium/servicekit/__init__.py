@@ -31,6 +31,9 @@ Identity
 
 Calling other services
 - `service_client`: timeouts, safe retries and a circuit breaker for calls to other services.
+- `resilience`: the one circuit breaker, retry policy and set of idempotent methods, shared
+  by the service client and the gateway's proxy.
+- `upstream_errors`: what an upstream's failure means (its domain error; delivered or not).
 - `client_credentials`: OAuth2 client-credentials tokens for those calls.
 
 Observing

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
-from typing import Annotated, Any
+from typing import Any
 
 import httpx
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI
 from httpx_aiohttp import AiohttpTransport
 
 from emporium.servicekit.background import periodic
@@ -81,8 +81,13 @@ def create_app(
     description: str = "",
     openapi_tags: list[dict[str, Any]] | None = None,
     scopes: Mapping[str, str] | None = None,  # what the app's operations check, for its docs
+    docs: bool = True,
 ) -> FastAPI:
-    """Build a FastAPI app with the project's lifespan, errors, probes, metrics and ids."""
+    """Build a FastAPI app with the project's lifespan, errors, probes, metrics and ids.
+
+    `docs=False` leaves out FastAPI's `/openapi.json`, `/docs` and `/redoc` (the gateway
+    serves the merged ones in their place).
+    """
     configure_logging(settings.service_name, level=settings.log_level, json_lines=settings.log_json)
     provider = setup_tracing(settings)
     checks: dict[str, ReadinessCheck] = {}
@@ -145,6 +150,7 @@ def create_app(
         lifespan=app_lifespan,
         generate_unique_id_function=operation_id_function(settings.service_name),
         openapi_tags=openapi_tags,
+        openapi_url="/openapi.json" if docs else None,
         # Behind the gateway a redirect would send clients to the internal host name.
         redirect_slashes=False,
         dependencies=[Depends(guard_input)],
@@ -155,17 +161,6 @@ def create_app(
     app.state.settings = settings
     metrics = Metrics(settings.service_name)
     app.state.metrics = metrics
-    # The breakers of the app's clients of other services (`app.state.service_clients`).
-    metrics.states(
-        "service_client_circuit_breaker_state",
-        "Circuit breaker of each service this part calls: 1 for its current state.",
-        "upstream",
-        lambda: [
-            (name, client.breaker.state)
-            for name, client in getattr(app.state, "service_clients", {}).items()
-        ],
-        ["closed", "open", "half-open"],
-    )
     install_problem_handlers(app)
     app.state.readiness = readiness = Readiness(checks, ttl=settings.readiness_cache_seconds)
     app.include_router(health_router(readiness))
@@ -181,12 +176,3 @@ def create_app(
     if provider is not None:
         instrument_app(app, provider)
     return app
-
-
-async def get_http_client(request: Request) -> httpx.AsyncClient:
-    """The app's shared pooled HTTP client."""
-    client: httpx.AsyncClient = request.app.state.http_client
-    return client
-
-
-HttpClientDep = Annotated[httpx.AsyncClient, Depends(get_http_client)]

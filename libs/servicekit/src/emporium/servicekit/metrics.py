@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -22,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from emporium.servicekit.problems import problem_response
+from emporium.servicekit.resilience import BreakerState, CircuitBreaker
 
 _BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
@@ -50,6 +52,7 @@ class Metrics:
         )
         # labels() validates and locks on every call; the set of label tuples is small.
         self._children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
+        self._breakers: dict[str, dict[str, CircuitBreaker]] = {}
 
     def jwks_fetched(self, result: str) -> None:
         """Count one JWKS fetch ("success" or "failure")."""
@@ -70,8 +73,23 @@ class Metrics:
         """A state-set gauge read at scrape time: `read` yields (label value, current state);
         each (label value, state) series is 1 for the current state, else 0."""
         self.registry.register(
-            _StateCollector(self.service, name, documentation, label, read, states)
+            _StateCollector(self.service, name, documentation, label, read, tuple(states))
         )
+
+    def circuit_breakers(self, name: str, documentation: str) -> dict[str, CircuitBreaker]:
+        """The breakers (by upstream) exported as the state-set gauge `name`: put one in the
+        returned dict to export it. The same dict every time for one `name`."""
+        if name not in self._breakers:
+            breakers: dict[str, CircuitBreaker] = {}
+            self.states(
+                name,
+                documentation,
+                "upstream",
+                lambda: [(upstream, b.state) for upstream, b in breakers.items()],
+                [state.value for state in BreakerState],
+            )
+            self._breakers[name] = breakers
+        return self._breakers[name]
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         """Record one handled request."""
@@ -110,28 +128,20 @@ class Metrics:
         return guarded
 
 
+@dataclass(frozen=True, eq=False)  # collectors are told apart by identity
 class _StateCollector(Collector):
-    def __init__(
-        self,
-        service: str,
-        name: str,
-        documentation: str,
-        label: str,
-        read: Callable[[], Iterable[tuple[str, str]]],
-        states: Sequence[str],
-    ) -> None:
-        self._service = service
-        self._name = name
-        self._documentation = documentation
-        self._label = label
-        self._read = read
-        self._states = tuple(states)
+    service: str
+    name: str
+    documentation: str
+    label: str
+    read: Callable[[], Iterable[tuple[str, str]]]
+    states: tuple[str, ...]
 
     def collect(self) -> Iterable[GaugeMetricFamily]:
         family = GaugeMetricFamily(
-            self._name, self._documentation, labels=["service", self._label, "state"]
+            self.name, self.documentation, labels=["service", self.label, "state"]
         )
-        for value, current in self._read():
-            for state in self._states:
-                family.add_metric([self._service, value, state], 1.0 if state == current else 0.0)
+        for value, current in self.read():
+            for state in self.states:
+                family.add_metric([self.service, value, state], 1.0 if state == current else 0.0)
         yield family

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from emporium.auth.bootstrap import auth_lifespan, revocations_from_database
 from emporium.auth.keys.router import router as keys_router
 from emporium.auth.keys.service import load_keyring
+from emporium.auth.lifespan import auth_lifespan, revocations_from_database
 from emporium.auth.revocations.router import router as revocations_router
 from emporium.auth.settings import AuthSettings, get_settings
 from emporium.auth.tokens.router import router as tokens_router

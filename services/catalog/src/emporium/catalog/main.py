@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from emporium.catalog.categories.router import router as categories_router
+from emporium.catalog.lifespan import catalog_lifespan
 from emporium.catalog.products.router import router as products_router
-from emporium.catalog.reservations.expiry import reservation_sweeper
 from emporium.catalog.reservations.router import router as reservations_router
 from emporium.catalog.scopes import SCOPES
 from emporium.catalog.settings import CatalogSettings, get_settings
@@ -30,7 +30,7 @@ def create_app(
     return create_service_app(
         settings or get_settings(),
         routers=[products_router, categories_router, reservations_router],
-        lifespan=reservation_sweeper,
+        lifespan=catalog_lifespan,
         key_provider=key_provider,
         description="Products, categories and stock reservations.",
         openapi_tags=OPENAPI_TAGS,

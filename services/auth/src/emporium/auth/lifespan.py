@@ -1,4 +1,4 @@
-"""Start-up work of the auth app: service clients, throttle, the first administrator."""
+"""The auth app's lifespan: password hashing, client secrets, throttle, the first admin."""
 
 from __future__ import annotations
 
