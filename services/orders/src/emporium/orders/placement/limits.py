@@ -18,8 +18,8 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from emporium.orders.catalog.schemas import ReservationLine
-from emporium.orders.orders.exceptions import UnitCapExceeded
-from emporium.orders.orders.models import OrderStatus
+from emporium.orders.lifecycle.models import OrderStatus
+from emporium.orders.placement.exceptions import UnitCapExceeded
 
 OPEN_STATUSES = (OrderStatus.PENDING.value, OrderStatus.CONFIRMED.value)
 
