@@ -6,10 +6,10 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, Enum, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, DateTime, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from emporium.orders.database import Base
+from emporium.orders.database import Base, state_enum
 from emporium.servicekit.db import TimestampMixin, UUIDPrimaryKeyMixin
 
 
@@ -37,14 +37,7 @@ class IdempotencyRecord(UUIDPrimaryKeyMixin, TimestampMixin, Base):
     key: Mapped[str] = mapped_column(String(255))
     request_hash: Mapped[str] = mapped_column(String(64))
     state: Mapped[IdempotencyState] = mapped_column(
-        Enum(
-            IdempotencyState,
-            name="idempotency_state",
-            native_enum=False,
-            create_constraint=True,
-            length=16,
-            values_callable=lambda e: [m.value for m in e],
-        )
+        state_enum(IdempotencyState, "idempotency_state")
     )
     order_id: Mapped[uuid.UUID] = mapped_column(index=True)
     locked_until: Mapped[datetime] = mapped_column(DateTime(timezone=True))

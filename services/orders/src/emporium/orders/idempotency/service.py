@@ -139,21 +139,17 @@ async def record_of_order(
 
 async def reopen(*, session: AsyncSession, claim: Claim) -> None:
     """In the caller's transaction: no order came of `claim`, so a retry may take the key."""
-    await session.execute(
-        update(IdempotencyRecord)
-        .where(
-            IdempotencyRecord.id == claim.record_id,
-            IdempotencyRecord.order_id == claim.order_id,
-            IdempotencyRecord.state == IdempotencyState.PROCESSING,
-        )
-        .values(state=IdempotencyState.FAILED, locked_until=datetime.now(UTC))
-        .execution_options(synchronize_session=False)
-    )
+    await _release_claim(session, claim, state=IdempotencyState.FAILED)
 
 
 async def let_go(*, session: AsyncSession, claim: Claim) -> None:
     """In the caller's transaction: the outcome is unknown, so a retry may take the key now
     and re-drive the same order (the lease no longer keeps it waiting)."""
+    await _release_claim(session, claim)
+
+
+async def _release_claim(session: AsyncSession, claim: Claim, **values: Any) -> None:
+    """End `claim`'s lease now (and set `values`), unless the key has moved on meanwhile."""
     await session.execute(
         update(IdempotencyRecord)
         .where(
@@ -161,6 +157,6 @@ async def let_go(*, session: AsyncSession, claim: Claim) -> None:
             IdempotencyRecord.order_id == claim.order_id,
             IdempotencyRecord.state == IdempotencyState.PROCESSING,
         )
-        .values(locked_until=datetime.now(UTC))
+        .values(locked_until=datetime.now(UTC), **values)
         .execution_options(synchronize_session=False)
     )

@@ -5,10 +5,10 @@ from __future__ import annotations
 import enum
 import uuid
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, Integer, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from emporium.orders.database import Base
+from emporium.orders.database import Base, state_enum
 from emporium.servicekit.db import TimestampMixin, UUIDPrimaryKeyMixin
 
 
@@ -40,16 +40,7 @@ class Order(UUIDPrimaryKeyMixin, TimestampMixin, Base):
     )
 
     user_id: Mapped[uuid.UUID]
-    status: Mapped[OrderStatus] = mapped_column(
-        Enum(
-            OrderStatus,
-            name="order_status",
-            native_enum=False,
-            create_constraint=True,
-            length=16,
-            values_callable=lambda e: [m.value for m in e],
-        )
-    )
+    status: Mapped[OrderStatus] = mapped_column(state_enum(OrderStatus, "order_status"))
     # Filled in from the catalog's answer when the order is confirmed (NULL while pending).
     total_cents: Mapped[int | None] = mapped_column(Integer)
     currency: Mapped[str | None] = mapped_column(String(3))
