@@ -62,7 +62,9 @@ _PLACE_RESPONSES: dict[int | str, dict[str, Any]] = {
         s409=(
             "Not enough stock (`short_items`); the order would take the customer past the cap "
             "on open units of a product (`unit-cap-exceeded`: `max_units_per_product`, "
-            "`over_cap`); or the key is in use by a request in flight."
+            "`over_cap`); the catalog refused for another reason (its problem type kept, "
+            "e.g. `reservation-not-pending`; `catalog-conflict` when unknown); or the key is "
+            "in use by a request in flight."
         ),
         s422="Invalid body, unknown or inactive product, or the key reused with another body.",
         s429="The catalog is refusing calls for now; retry after `Retry-After` seconds.",

@@ -5,7 +5,7 @@ placed) and `confirmed` (sold, not yet shipped, still cancellable). Without a ca
 could buy up a product and cancel later, keeping it from everyone else.
 
 Placing an order takes the customer's lock (`lock_customer`) before the statement that stores
-the pending order and counts what the customer's other open orders hold (`placement`), then
+the pending order and counts what the customer's other open orders hold (`pending`), then
 checks the cap (`check_unit_cap`): two concurrent orders cannot both squeeze under it.
 """
 

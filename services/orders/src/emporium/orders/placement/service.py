@@ -1,18 +1,18 @@
 """Placing an order: one idempotent catalog call between two local transactions.
 
 1. claim the idempotency key and store the order as `pending` with the lines asked for, in
-   one transaction (a replay answers from the stored result);
+   one transaction (`pending`; a replay answers from the stored result);
 2. one catalog call reserves and confirms the stock for the order id (idempotent on it);
-3. one transaction marks the order `confirmed` with the catalog's prices and stores the
-   answer for the key.
-If the catalog refuses (short stock, unknown product), or the call never left this process
-and no earlier try of the key sent this order id, nothing is held: the pending order is
-dropped and the key reopened, in one transaction. If
-the outcome is unknown (a timeout, a 5xx), the order stays pending and the key's lease is let
-go: a retry with the same key re-drives the same call for the same order id (the catalog
-answers with what it did and sells at most once), and the recovery task (`recovery.py`)
-does the same for orders nobody retries. If storing the catalog's answer fails, the stock is
-released and the order dropped (compensation).
+3. one statement marks the order `confirmed` with the catalog's prices and stores the
+   answer for the key (`confirmation`).
+If the catalog refuses (a 409 of any type, see `catalog.exceptions`, or an unknown
+product), or the call never left this process and no earlier try of the key sent this
+order id, nothing is held: the pending order is dropped and the key reopened, in one
+transaction. If the outcome is unknown (a timeout, a 5xx), the order stays pending and the
+key's lease is let go: a retry with the same key re-drives the same call for the same order
+id (the catalog answers with what it did and sells at most once), and the recovery task
+(`recovery`) does the same for orders nobody retries. If storing the catalog's answer
+fails, the stock is released and the order dropped (compensation).
 """
 
 from __future__ import annotations
