@@ -1,9 +1,8 @@
 """Orders left pending (unknown outcome, dead process): the recovery task resolves them.
 
-The pending orders are left by placement itself, made to die at a step (`_left_by_crash`):
-before its catalog call, or after the catalog sold and before the sale was recorded. Only
-the rows that an earlier version of placement left (priced pending orders, keys that moved
-on), which today's placement can no longer produce, are written as such (`_left_by_legacy`).
+The pending orders are left by placement itself, made to die at a step (before its catalog
+call, or after the catalog sold); only the rows an earlier version of placement left are
+written as such (see `leftovers`).
 """
 
 from __future__ import annotations
@@ -12,47 +11,26 @@ import asyncio
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
 
 import asyncpg
 import pytest
 
-from emporium.orders.catalog.client import CatalogClient
-from emporium.orders.idempotency.service import fingerprint
-from emporium.orders.placement import service as placement
-
-from .catalog_double import CatalogDouble, Reservation
-from .conftest import AppFactory, key, order_body, user_of
+from .catalog_double import CatalogDouble
+from .conftest import AppFactory, order_body
+from .leftovers import LEASE_SECONDS, left_by_crash, left_by_legacy, left_pending
 
 Customer = Callable[[], dict[str, str]]
-Step = Literal["before-sale", "after-sale"]
 
 # Recovery takes an order as stale after 2.1 s (it must outlive the lease and two catalog
 # timeouts), and runs every 50 ms.
 STALE = {
-    "idempotency_lease_seconds": 0.05,
+    "idempotency_lease_seconds": LEASE_SECONDS,
     "catalog_timeout_seconds": 1.0,
     "pending_order_stale_seconds": 2.1,
 }
 FAST = {**STALE, "pending_order_recovery_interval_seconds": 0.05}
 STATUS = "SELECT status FROM customer_order WHERE id = $1"
 PENDING = "SELECT count(*) FROM customer_order WHERE status = 'pending'"
-
-
-@dataclass
-class LeftPending:
-    """A pending order whose request died, its reservation (if any) and the request's headers."""
-
-    order_id: uuid.UUID
-    reservation: Reservation | None
-    customer: dict[str, str]
-    headers: dict[str, str]
-
-
-class Crash(BaseException):
-    """The process dies at this step: none of placement's own clean-up runs after it."""
 
 
 @pytest.fixture(autouse=True)
@@ -68,95 +46,6 @@ async def _no_stale_orders_of_other_tests(make_client: AppFactory, db: asyncpg.C
             await asyncio.sleep(0.05)
 
 
-async def _left_by_crash(
-    make_client: AppFactory,
-    monkeypatch: pytest.MonkeyPatch,
-    catalog: CatalogDouble,
-    customer: dict[str, str],
-    product: uuid.UUID,
-    quantity: int,
-    *,
-    step: Step,
-) -> LeftPending:
-    """Place an order whose process dies at `step`: before the catalog call, or after the
-    catalog sold and before the sale was recorded. Its key's lease runs out at once."""
-    died: list[uuid.UUID] = []
-
-    async def die(*args: Any, **kwargs: Any) -> None:
-        died.append(args[1] if step == "before-sale" else kwargs["order"].id)
-        raise Crash
-
-    headers = {**customer, **key()}
-    with monkeypatch.context() as patch:
-        if step == "before-sale":
-            patch.setattr(CatalogClient, "sell", die)
-        else:  # the sale is recorded by `confirm_order`: die on the way to it
-            patch.setattr(placement, "confirm_order", die)
-        async with make_client(idempotency_lease_seconds=STALE["idempotency_lease_seconds"]) as c:
-            with pytest.raises((Crash, BaseExceptionGroup)):
-                await c.post("/orders", json=order_body((product, quantity)), headers=headers)
-    [order_id] = died
-    return LeftPending(order_id, catalog.reservation_of(order_id), customer, headers)
-
-
-async def _left_by_legacy(
-    db: asyncpg.Connection,
-    catalog: CatalogDouble,
-    customer: dict[str, str],
-    product: uuid.UUID,
-    quantity: int,
-    *,
-    reservation_status: str,
-    key_order_id: uuid.UUID | None = None,
-) -> LeftPending:
-    """The rows an earlier version of placement left when its request died: the pending order
-    priced, with the id of the reservation (in `reservation_status`) the catalog holds for
-    it. `key_order_id` other than the order's own says a retry has since taken the key over.
-    """
-    order_id = uuid.uuid4()
-    reservation = catalog.hold(order_id, [(product, quantity)])
-    reservation.status = reservation_status
-    item = catalog.products[product]
-    created = datetime.now(UTC) - timedelta(hours=1)
-    user_id = user_of(customer)
-    key = str(uuid.uuid4())
-    async with db.transaction():
-        await db.execute(
-            "INSERT INTO customer_order (id, user_id, status, total_cents, currency,"
-            " reservation_id, created_at, updated_at)"
-            " VALUES ($1, $2, 'pending', $3, $4, $5, $6, $6)",
-            order_id,
-            user_id,
-            item.price_cents * quantity,
-            item.currency,
-            reservation.id,
-            created,
-        )
-        await db.execute(
-            "INSERT INTO order_line (order_id, product_id, position, sku, name, quantity,"
-            " unit_price_cents) VALUES ($1, $2, 0, $3, $4, $5, $6)",
-            order_id,
-            product,
-            item.sku,
-            item.name,
-            quantity,
-            item.price_cents,
-        )
-        await db.execute(
-            "INSERT INTO idempotency_record (id, user_id, key, request_hash, state, order_id,"
-            " locked_until, created_at, updated_at)"
-            " VALUES ($1, $2, $3, $4, 'processing', $5, $6, $7, $7)",
-            uuid.uuid4(),
-            user_id,
-            key,
-            fingerprint([(str(product), quantity)]),
-            key_order_id or order_id,
-            created + timedelta(seconds=60),
-            created,
-        )
-    return LeftPending(order_id, reservation, customer, {**customer, "Idempotency-Key": key})
-
-
 async def _settled(db: asyncpg.Connection, order_id: uuid.UUID) -> str | None:
     """The order's status once it is no longer pending (None: gone), or pending after 10 s."""
     deadline = time.monotonic() + 10
@@ -165,25 +54,6 @@ async def _settled(db: asyncpg.Connection, order_id: uuid.UUID) -> str | None:
         if status != "pending" or time.monotonic() > deadline:
             return status
         await asyncio.sleep(0.05)
-
-
-async def _left(
-    kind: str,
-    make_client: AppFactory,
-    monkeypatch: pytest.MonkeyPatch,
-    db: asyncpg.Connection,
-    catalog: CatalogDouble,
-    customer: dict[str, str],
-    product: uuid.UUID,
-) -> LeftPending:
-    """Two units of `product` left pending: by a crash at a step, or by an earlier version."""
-    if kind in ("before-sale", "after-sale"):
-        step: Step = "before-sale" if kind == "before-sale" else "after-sale"
-        return await _left_by_crash(
-            make_client, monkeypatch, catalog, customer, product, 2, step=step
-        )
-    status = kind.removeprefix("legacy-")
-    return await _left_by_legacy(db, catalog, customer, product, 2, reservation_status=status)
 
 
 @pytest.mark.parametrize(
@@ -201,7 +71,7 @@ async def test_stale_order_is_re_driven_ends_confirmed_and_answers_its_key(
     # sold. legacy: rows an earlier version of placement left (a pending or confirmed
     # reservation).
     product = catalog.add_product(stock=5)
-    left = await _left(kind, make_client, monkeypatch, db, catalog, customer(), product)
+    left = await left_pending(kind, make_client, monkeypatch, db, catalog, customer(), product)
     reserve_calls = catalog.reserve_calls
 
     async with make_client(**FAST) as client:
@@ -236,13 +106,13 @@ async def test_stale_order_whose_reservation_is_gone_is_dropped_holding_no_stock
     product = catalog.add_product(stock=5)
     if gone == "expired":
         # Died before its call; the catalog holds a reservation for the order that expired.
-        left = await _left_by_crash(
+        left = await left_by_crash(
             make_client, monkeypatch, catalog, customer(), product, 2, step="before-sale"
         )
         left.reservation = catalog.hold(left.order_id, [(product, 2)])
         catalog.expire(left.reservation.id)
     else:  # died after the sale, which was then released
-        left = await _left_by_crash(
+        left = await left_by_crash(
             make_client, monkeypatch, catalog, customer(), product, 2, step="after-sale"
         )
         assert left.reservation is not None
@@ -267,7 +137,7 @@ async def test_stale_order_whose_key_moved_on_is_dropped_and_its_stock_released(
     make_client: AppFactory, catalog: CatalogDouble, customer: Customer, db: asyncpg.Connection
 ) -> None:
     product = catalog.add_product(stock=5)
-    left = await _left_by_legacy(
+    left = await left_by_legacy(
         db,
         catalog,
         customer(),
@@ -294,12 +164,12 @@ async def test_recent_pending_orders_are_left_to_their_request(
 ) -> None:
     product = catalog.add_product(stock=5)
     stale_after = 4.0
-    stale = await _left_by_crash(
+    stale = await left_by_crash(
         make_client, monkeypatch, catalog, customer(), product, 1, step="after-sale"
     )
     await asyncio.sleep(stale_after)
     # Its lease has lapsed too, so that only the order's age keeps recovery away from it.
-    recent = await _left_by_crash(
+    recent = await left_by_crash(
         make_client, monkeypatch, catalog, customer(), product, 1, step="after-sale"
     )
 
