@@ -3,53 +3,39 @@
 It implements the parts of the contract orders relies on (DESIGN.md): the
 client-credentials token endpoint and the reservation API, with in-memory stock, plus
 switches to make it slow, broken or reject tokens. Its answers, errors included, have the
-shapes the real catalog sends (services/catalog/.../reservations). It is a test double of
-*other* services; the orders app under test talks to it through its real HTTP client.
+shapes the real catalog sends: tests/contract/test_catalog_double.py runs the same cases
+against both. It is a test double of *other* services; the orders app under test talks to
+it through its real HTTP client. The catalog's rules are in `double_rules.py`, the HTTP
+plumbing in `double_http.py`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
-import socket
-import threading
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
 
-import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from emporium.servicekit.problems import problem_response
 from emporium.servicekit.testing import TokenFactory
 
-CLIENT_ID = "orders"
-CLIENT_SECRET = "orders-test-secret"
+from .double_http import CLIENT_ID, CLIENT_SECRET, closed_port_url, not_found, problem, serve
+from .double_rules import (
+    HOLDING,
+    Product,
+    Reservation,
+    not_pending,
+    render,
+    repeated,
+    short,
+    unreservable,
+)
 
+__all__ = ["CLIENT_SECRET", "CatalogDouble", "Product", "Reservation", "closed_port_url", "serve"]
 
-@dataclass
-class Product:
-    """A product with stock on hand."""
-
-    sku: str
-    name: str
-    price_cents: int
-    currency: str
-    stock: int
-    active: bool = True
-
-
-@dataclass
-class Reservation:
-    """A reservation held for one order."""
-
-    id: uuid.UUID
-    order_id: uuid.UUID
-    lines: list[tuple[uuid.UUID, int]]
-    status: str = "pending"
+SCOPE = "catalog:reserve"
 
 
 @dataclass
@@ -59,22 +45,24 @@ class CatalogDouble:
     tokens: TokenFactory
     products: dict[uuid.UUID, Product] = field(default_factory=dict)
     reservations: dict[uuid.UUID, Reservation] = field(default_factory=dict)
-    issued: set[str] = field(default_factory=set)
+    issued: dict[str, str] = field(default_factory=dict)
+    """Valid access tokens and the client each was issued to."""
     token_requests: int = 0
     reserve_calls: int = 0
     delay_seconds: float = 0.0
-    fail_confirm: bool = False
     lose_answers: bool = False
     """Reservation calls do their work, then answer 500 (the answer is lost on the way)."""
     fail_release: bool = False
+    conflict_type: str | None = None
+    """Reservation calls refuse with a 409 of this problem type (one orders may not know)."""
     seen_headers: list[dict[str, str]] = field(default_factory=list)
 
     def reset_faults(self) -> None:
         """Back to a healthy, fast catalog."""
         self.delay_seconds = 0.0
-        self.fail_confirm = False
         self.lose_answers = False
         self.fail_release = False
+        self.conflict_type = None
 
     def add_product(
         self,
@@ -91,6 +79,12 @@ class CatalogDouble:
             sku, name or f"Product {sku}", price_cents, currency, stock
         )
         return product_id
+
+    def issue_token(self, client_id: str = CLIENT_ID) -> str:
+        """An access token of a service client allowed to reserve (as auth would issue)."""
+        token = self.tokens.issue(client_id, SCOPE, ttl=300, client_id=client_id)
+        self.issued[token] = client_id
+        return token
 
     def revoke_tokens(self) -> None:
         """Make every issued token invalid (as after a key rotation)."""
@@ -118,7 +112,7 @@ class CatalogDouble:
     def release(self, reservation_id: uuid.UUID) -> Reservation:
         """Give a pending or confirmed reservation's stock back; again is a no-op."""
         reservation = self.reservations[reservation_id]
-        if reservation.status in ("pending", "confirmed"):
+        if reservation.status in HOLDING:
             self._restock(reservation)
             reservation.status = "released"
         return reservation
@@ -128,6 +122,7 @@ class CatalogDouble:
         app = FastAPI()
         app.add_api_route("/auth/token", self._token, methods=["POST"])
         app.add_api_route("/catalog/reservations", self._reserve, methods=["POST"])
+        app.add_api_route("/catalog/reservations/{rid}", self._read, methods=["GET"])
         app.add_api_route("/catalog/reservations/{rid}/confirm", self._confirm, methods=["POST"])
         app.add_api_route("/catalog/reservations/{rid}/release", self._release, methods=["POST"])
         return app
@@ -144,215 +139,110 @@ class CatalogDouble:
             CLIENT_SECRET,
         ):
             return JSONResponse({"error": "invalid_client"}, status_code=401)
-        token = self.tokens.issue(CLIENT_ID, "catalog:reserve", ttl=300, client_id=CLIENT_ID)
-        self.issued.add(token)
-        return JSONResponse(
-            {
-                "access_token": token,
-                "token_type": "Bearer",
-                "expires_in": 300,
-                "scope": "catalog:reserve",
-            }
-        )
+        body = {"access_token": self.issue_token(), "token_type": "Bearer", "expires_in": 300}
+        return JSONResponse({**body, "scope": SCOPE})
 
-    async def _guard(self, request: Request) -> JSONResponse | None:
+    async def _caller(self, request: Request) -> str | JSONResponse:
+        """The calling client's id, or the 401 answer."""
         self.seen_headers.append(dict(request.headers))
         await request.body()  # read it before a slow answer: the caller may hang up meanwhile
         if self.delay_seconds:
             await asyncio.sleep(self.delay_seconds)
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         if scheme != "Bearer" or token not in self.issued:
-            return _problem(request, 401, "unauthorized", "The access token is invalid.")
-        return None
+            return problem(request, 401, "unauthorized", "The access token is invalid.")
+        return self.issued[token]
+
+    def _own(self, request: Request, rid: uuid.UUID, client: str) -> Reservation | JSONResponse:
+        """The caller's reservation `rid`; another client's is as unknown as a missing one."""
+        reservation = self.reservations.get(rid)
+        if reservation is None or reservation.client_id != client:
+            return not_found(request, rid)
+        return reservation
 
     async def _reserve(self, request: Request) -> JSONResponse:
-        if (denied := await self._guard(request)) is not None:
-            return denied
+        if isinstance(client := await self._caller(request), JSONResponse):
+            return client
         self.reserve_calls += 1
         body = await request.json()
         order_id = uuid.UUID(body["order_id"])
         lines = [(uuid.UUID(i["product_id"]), int(i["quantity"])) for i in body["items"]]
-        confirm = bool(body.get("confirm", False))
+        if self.conflict_type is not None:
+            return problem(request, 409, self.conflict_type, "The catalog refuses for now.")
+        if refused := repeated(request, lines):
+            return refused
         existing = self.reservation_of(order_id)
         if existing is not None:
-            if sorted(existing.lines) != sorted(lines):
-                return _problem(
-                    request,
-                    409,
-                    "reservation-mismatch",
-                    f"Order {order_id} already has a reservation with different items.",
-                    reservation_id=str(existing.id),
-                )
-            if confirm and existing.status in ("released", "expired"):
-                return _problem(
-                    request,
-                    409,
-                    "reservation-not-pending",
-                    f"The reservation is {existing.status}; reserve the stock again.",
-                    reservation_status=existing.status,
-                )
-            if confirm:
-                existing.status = "confirmed"
-            return self._answer(request, self._render(existing), 200)
-        errors = [
-            _item_error(index, "no such product")
-            if p not in self.products
-            else _item_error(index, "the product is not for sale (inactive)")
-            for index, (p, _) in enumerate(lines)
-            if p not in self.products or not self.products[p].active
-        ]
-        if errors:
-            return _problem(
-                request,
-                422,
-                "unreservable-items",
-                "Some items cannot be reserved.",
-                errors=errors,
-            )
-        short = [
-            {
-                "product_id": str(p),
-                "sku": self.products[p].sku,
-                "requested": q,
-                "available": self.products[p].stock,
-            }
-            for p, q in lines
-            if self.products[p].stock < q
-        ]
-        if short:
-            skus = ", ".join(str(item["sku"]) for item in short)
-            return _problem(
-                request,
-                409,
-                "insufficient-stock",
-                f"Not enough stock for: {skus}.",
-                short_items=short,
-            )
+            return self._replay(request, existing, client, lines, bool(body.get("confirm")))
+        if refused := unreservable(request, self.products, lines) or short(
+            request, self.products, lines
+        ):
+            return refused
         reservation = self.hold(order_id, lines)
-        if confirm:
+        reservation.client_id = client
+        if body.get("confirm"):
             reservation.status = "confirmed"
-        return self._answer(request, self._render(reservation), 201)
+        return self._answer(request, reservation, 201)
 
-    def _answer(self, request: Request, body: dict[str, Any], status: int) -> JSONResponse:
+    def _replay(
+        self,
+        request: Request,
+        existing: Reservation,
+        client: str,
+        lines: list[tuple[uuid.UUID, int]],
+        confirm: bool,
+    ) -> JSONResponse:
+        order_id = existing.order_id
+        if existing.client_id != client:
+            detail = f"Order {order_id} already has a reservation that another client holds."
+            return problem(request, 409, "order-reserved-elsewhere", detail)
+        if sorted(existing.lines) != sorted(lines):
+            detail = f"Order {order_id} already has a reservation with different items."
+            return problem(
+                request, 409, "reservation-mismatch", detail, reservation_id=str(existing.id)
+            )
+        if confirm and (refused := not_pending(request, existing)):
+            return refused
+        if confirm:
+            existing.status = "confirmed"
+        return self._answer(request, existing, 200)
+
+    def _answer(self, request: Request, reservation: Reservation, status: int) -> JSONResponse:
         if self.lose_answers:
-            return _problem(request, 500, "internal", "The answer was lost.")
-        return JSONResponse(body, status_code=status)
+            return problem(request, 500, "internal", "The answer was lost.")
+        location = {"Location": f"/catalog/reservations/{reservation.id}"}
+        return JSONResponse(
+            render(self.products, reservation), status_code=status, headers=location
+        )
+
+    async def _read(self, rid: uuid.UUID, request: Request) -> JSONResponse:
+        if isinstance(client := await self._caller(request), JSONResponse):
+            return client
+        if isinstance(reservation := self._own(request, rid, client), JSONResponse):
+            return reservation
+        return JSONResponse(render(self.products, reservation))
 
     async def _confirm(self, rid: uuid.UUID, request: Request) -> JSONResponse:
-        if (denied := await self._guard(request)) is not None:
-            return denied
-        reservation = self.reservations.get(rid)
-        if reservation is None:
-            return _not_found(request, rid)
-        if self.fail_confirm:
-            return _problem(request, 500, "internal", "Confirm failed.")
-        if reservation.status in ("released", "expired"):
-            return _problem(
-                request,
-                409,
-                "reservation-not-pending",
-                f"The reservation is {reservation.status}; reserve the stock again.",
-                reservation_status=reservation.status,
-            )
+        if isinstance(client := await self._caller(request), JSONResponse):
+            return client
+        if isinstance(reservation := self._own(request, rid, client), JSONResponse):
+            return reservation
+        if refused := not_pending(request, reservation):
+            return refused
         reservation.status = "confirmed"
-        return JSONResponse(self._render(reservation))
+        return JSONResponse(render(self.products, reservation))
 
     async def _release(self, rid: uuid.UUID, request: Request) -> JSONResponse:
-        if (denied := await self._guard(request)) is not None:
-            return denied
+        if isinstance(client := await self._caller(request), JSONResponse):
+            return client
         if self.fail_release:  # what the gateway answers while the catalog is down
-            return _problem(
-                request,
-                503,
-                "upstream-unavailable",
-                "The catalog service is unavailable.",
-                headers={"Retry-After": "1"},
-            )
-        if rid not in self.reservations:
-            return _not_found(request, rid)
-        return JSONResponse(self._render(self.release(rid)))
+            detail = "The catalog service is unavailable."
+            retry = {"Retry-After": "1"}
+            return problem(request, 503, "upstream-unavailable", detail, headers=retry)
+        if isinstance(reservation := self._own(request, rid, client), JSONResponse):
+            return reservation
+        return JSONResponse(render(self.products, self.release(reservation.id)))
 
     def _restock(self, reservation: Reservation) -> None:
         for p, q in reservation.lines:
             self.products[p].stock += q
-
-    def _render(self, reservation: Reservation) -> dict[str, Any]:
-        return {
-            "id": str(reservation.id),
-            "order_id": str(reservation.order_id),
-            "status": reservation.status,
-            "expires_at": "2099-01-01T00:00:00+00:00",
-            "items": [
-                {
-                    "product_id": str(p),
-                    "sku": self.products[p].sku,
-                    "name": self.products[p].name,
-                    "quantity": q,
-                    "unit_price_cents": self.products[p].price_cents,
-                    "currency": self.products[p].currency,
-                }
-                for p, q in reservation.lines
-            ],
-        }
-
-
-def _problem(
-    request: Request,
-    status: int,
-    slug: str,
-    detail: str,
-    *,
-    headers: dict[str, str] | None = None,
-    **extra: Any,
-) -> JSONResponse:
-    return problem_response(
-        status,
-        detail=detail,
-        slug=slug,
-        instance=request.url.path,
-        extra=extra,
-        headers=headers,
-    )
-
-
-def _not_found(request: Request, rid: uuid.UUID) -> JSONResponse:
-    return _problem(request, 404, "reservation-not-found", f"No reservation has the id {rid}.")
-
-
-def _item_error(index: int, message: str) -> dict[str, str]:
-    return {
-        "field": f"items.{index}.product_id",
-        "location": "body",
-        "message": message,
-        "type": "value_error",
-    }
-
-
-def closed_port_url() -> str:
-    """A URL on which nothing listens."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
-
-
-@asynccontextmanager
-async def serve(app: FastAPI) -> AsyncIterator[str]:
-    """Serve `app` with uvicorn on a free port, in its own thread and event loop."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(app, log_config=None, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    while not server.started:
-        if not thread.is_alive():
-            raise RuntimeError("the stand-in catalog did not start")
-        await asyncio.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await asyncio.to_thread(thread.join, 10)
-        sock.close()

@@ -9,6 +9,9 @@ from collections.abc import Callable
 
 import asyncpg
 import httpx
+import pytest
+
+from emporium.servicekit.problems import PROBLEM_TYPE_PREFIX
 
 from .catalog_double import CatalogDouble, closed_port_url
 from .conftest import AppFactory, key, order_body, stored_orders
@@ -177,6 +180,39 @@ async def test_refused_sale_stores_nothing_and_the_key_starts_afresh(
     retry = await client.post("/orders", json=order_body((product, 2)), headers=headers)
     assert retry.status_code == 201
     assert catalog.products[product].stock == 3
+
+
+@pytest.mark.parametrize(
+    ("catalog_type", "answered"),
+    [
+        ("order-reserved-elsewhere", "order-reserved-elsewhere"),
+        ("reservation-not-pending", "reservation-not-pending"),
+        ("reservation-mismatch", "reservation-mismatch"),
+        ("stock-frozen", "catalog-conflict"),  # a type orders does not know
+    ],
+)
+async def test_a_catalog_409_is_answered_by_its_problem_type_not_as_short_stock(
+    client: httpx.AsyncClient,
+    catalog: CatalogDouble,
+    customer: Customer,
+    db: asyncpg.Connection,
+    catalog_type: str,
+    answered: str,
+) -> None:
+    product = catalog.add_product(stock=5)
+    headers = {**customer(), **key()}
+    catalog.conflict_type = catalog_type
+
+    refused = await client.post("/orders", json=order_body((product, 1)), headers=headers)
+
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["type"] == f"{PROBLEM_TYPE_PREFIX}{answered}"
+    assert not refused.json()["detail"].startswith("Not enough stock")
+    assert "short_items" not in refused.json()
+    assert await stored_orders(db, headers) == 0
+    catalog.reset_faults()  # the key was reopened: a retry places the order
+    retry = await client.post("/orders", json=order_body((product, 1)), headers=headers)
+    assert retry.status_code == 201, retry.text
 
 
 async def test_failure_storing_the_order_releases_the_reservation(

@@ -1,4 +1,9 @@
-"""Orders left pending (unknown outcome, dead process): the recovery task resolves them."""
+"""Orders left pending (unknown outcome, dead process): the recovery task resolves them.
+
+The pending orders are left by placement itself, made to die at a step (before its catalog
+call, or after the catalog sold); only the rows an earlier version of placement left are
+written as such (see `leftovers`).
+"""
 
 from __future__ import annotations
 
@@ -6,102 +11,44 @@ import asyncio
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 
 import asyncpg
 import pytest
 
-from emporium.orders.idempotency.service import fingerprint
-
-from .catalog_double import CatalogDouble, Reservation
-from .conftest import AppFactory, order_body, user_of
+from .catalog_double import CatalogDouble
+from .conftest import AppFactory, order_body
+from .leftovers import LEASE_SECONDS, left_by_crash, left_by_legacy, left_pending
 
 Customer = Callable[[], dict[str, str]]
 
-FAST = {"pending_order_recovery_interval_seconds": 0.05}
+# Recovery takes an order as stale after 2.1 s (it must outlive the lease and two catalog
+# timeouts), and runs every 50 ms.
+STALE = {
+    "idempotency_lease_seconds": LEASE_SECONDS,
+    "catalog_timeout_seconds": 1.0,
+    "pending_order_stale_seconds": 2.1,
+}
+FAST = {**STALE, "pending_order_recovery_interval_seconds": 0.05}
 STATUS = "SELECT status FROM customer_order WHERE id = $1"
+PENDING = "SELECT count(*) FROM customer_order WHERE status = 'pending'"
 
 
-@dataclass
-class LeftPending:
-    """A pending order whose request died, its reservation (if any) and the request's headers."""
-
-    order_id: uuid.UUID
-    reservation: Reservation | None
-    customer: dict[str, str]
-    headers: dict[str, str]
-
-
-async def _left_by_dead_request(
-    db: asyncpg.Connection,
-    catalog: CatalogDouble,
-    customer: dict[str, str],
-    product: uuid.UUID,
-    quantity: int,
-    *,
-    reservation_status: str | None = "confirmed",
-    priced: bool = False,
-    age: timedelta = timedelta(hours=1),
-    lease: timedelta = timedelta(seconds=60),
-    key_order_id: uuid.UUID | None = None,
-) -> LeftPending:
-    """The rows placement leaves when its request ends before the order is confirmed.
-
-    `reservation_status` None: the catalog call never happened; else the catalog holds a
-    reservation in that status. `priced` writes the row as an earlier version of placement
-    did (priced, with its reservation id). `key_order_id` other than the order's own says a
-    retry has since taken the key over.
-    """
-    order_id = uuid.uuid4()
-    reservation = None
-    if reservation_status is not None:
-        reservation = catalog.hold(order_id, [(product, quantity)])
-        reservation.status = reservation_status
-    item = catalog.products[product]
-    created = datetime.now(UTC) - age
-    user_id = user_of(customer)
-    key = str(uuid.uuid4())
-    async with db.transaction():
-        await db.execute(
-            "INSERT INTO customer_order (id, user_id, status, total_cents, currency,"
-            " reservation_id, created_at, updated_at)"
-            " VALUES ($1, $2, 'pending', $3, $4, $5, $6, $6)",
-            order_id,
-            user_id,
-            item.price_cents * quantity if priced else None,
-            item.currency if priced else None,
-            reservation.id if priced and reservation else None,
-            created,
-        )
-        await db.execute(
-            "INSERT INTO order_line (order_id, product_id, position, sku, name, quantity,"
-            " unit_price_cents) VALUES ($1, $2, 0, $3, $4, $5, $6)",
-            order_id,
-            product,
-            item.sku if priced else None,
-            item.name if priced else None,
-            quantity,
-            item.price_cents if priced else None,
-        )
-        await db.execute(
-            "INSERT INTO idempotency_record (id, user_id, key, request_hash, state, order_id,"
-            " locked_until, created_at, updated_at)"
-            " VALUES ($1, $2, $3, $4, 'processing', $5, $6, $7, $7)",
-            uuid.uuid4(),
-            user_id,
-            key,
-            fingerprint([(str(product), quantity)]),
-            key_order_id or order_id,
-            created + lease,
-            created,
-        )
-    return LeftPending(order_id, reservation, customer, {**customer, "Idempotency-Key": key})
+@pytest.fixture(autouse=True)
+async def _no_stale_orders_of_other_tests(make_client: AppFactory, db: asyncpg.Connection) -> None:
+    """Recovery here resolves every stale order: first let it resolve those others left."""
+    if not await db.fetchval(PENDING):
+        return
+    async with make_client(**FAST):
+        deadline = time.monotonic() + 10
+        while True:
+            if not await db.fetchval(PENDING) or time.monotonic() > deadline:
+                return
+            await asyncio.sleep(0.05)
 
 
 async def _settled(db: asyncpg.Connection, order_id: uuid.UUID) -> str | None:
-    """The order's status once it is no longer pending (None: gone), or pending after 5 s."""
-    deadline = time.monotonic() + 5
+    """The order's status once it is no longer pending (None: gone), or pending after 10 s."""
+    deadline = time.monotonic() + 10
     while True:
         status: str | None = await db.fetchval(STATUS, order_id)
         if status != "pending" or time.monotonic() > deadline:
@@ -110,23 +57,21 @@ async def _settled(db: asyncpg.Connection, order_id: uuid.UUID) -> str | None:
 
 
 @pytest.mark.parametrize(
-    ("reservation_status", "priced"),
-    [(None, False), ("confirmed", False), ("pending", True), ("confirmed", True)],
+    "kind", ["before-sale", "after-sale", "legacy-pending", "legacy-confirmed"]
 )
 async def test_stale_order_is_re_driven_ends_confirmed_and_answers_its_key(
     make_client: AppFactory,
+    monkeypatch: pytest.MonkeyPatch,
     catalog: CatalogDouble,
     customer: Customer,
     db: asyncpg.Connection,
-    reservation_status: str | None,
-    priced: bool,
+    kind: str,
 ) -> None:
-    # None: the request ended before the catalog call; confirmed: after the catalog sold.
-    # priced: rows an earlier version of placement left (a pending or confirmed reservation).
+    # before-sale: the request died before the catalog call; after-sale: after the catalog
+    # sold. legacy: rows an earlier version of placement left (a pending or confirmed
+    # reservation).
     product = catalog.add_product(stock=5)
-    left = await _left_by_dead_request(
-        db, catalog, customer(), product, 2, reservation_status=reservation_status, priced=priced
-    )
+    left = await left_pending(kind, make_client, monkeypatch, db, catalog, customer(), product)
     reserve_calls = catalog.reserve_calls
 
     async with make_client(**FAST) as client:
@@ -152,19 +97,25 @@ async def test_stale_order_is_re_driven_ends_confirmed_and_answers_its_key(
 @pytest.mark.parametrize("gone", ["expired", "released"])
 async def test_stale_order_whose_reservation_is_gone_is_dropped_holding_no_stock(
     make_client: AppFactory,
+    monkeypatch: pytest.MonkeyPatch,
     catalog: CatalogDouble,
     customer: Customer,
     db: asyncpg.Connection,
     gone: str,
 ) -> None:
     product = catalog.add_product(stock=5)
-    left = await _left_by_dead_request(
-        db, catalog, customer(), product, 2, reservation_status="pending"
-    )
-    assert left.reservation is not None
     if gone == "expired":
+        # Died before its call; the catalog holds a reservation for the order that expired.
+        left = await left_by_crash(
+            make_client, monkeypatch, catalog, customer(), product, 2, step="before-sale"
+        )
+        left.reservation = catalog.hold(left.order_id, [(product, 2)])
         catalog.expire(left.reservation.id)
-    else:
+    else:  # died after the sale, which was then released
+        left = await left_by_crash(
+            make_client, monkeypatch, catalog, customer(), product, 2, step="after-sale"
+        )
+        assert left.reservation is not None
         catalog.release(left.reservation.id)
 
     async with make_client(**FAST) as client:
@@ -186,8 +137,14 @@ async def test_stale_order_whose_key_moved_on_is_dropped_and_its_stock_released(
     make_client: AppFactory, catalog: CatalogDouble, customer: Customer, db: asyncpg.Connection
 ) -> None:
     product = catalog.add_product(stock=5)
-    left = await _left_by_dead_request(
-        db, catalog, customer(), product, 2, priced=True, key_order_id=uuid.uuid4()
+    left = await left_by_legacy(
+        db,
+        catalog,
+        customer(),
+        product,
+        2,
+        reservation_status="confirmed",
+        key_order_id=uuid.uuid4(),
     )
 
     async with make_client(**FAST):
@@ -199,16 +156,24 @@ async def test_stale_order_whose_key_moved_on_is_dropped_and_its_stock_released(
 
 
 async def test_recent_pending_orders_are_left_to_their_request(
-    make_client: AppFactory, catalog: CatalogDouble, customer: Customer, db: asyncpg.Connection
+    make_client: AppFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    catalog: CatalogDouble,
+    customer: Customer,
+    db: asyncpg.Connection,
 ) -> None:
     product = catalog.add_product(stock=5)
-    stale = await _left_by_dead_request(db, catalog, customer(), product, 1)
-    # A lapsed lease, so that only the order's age keeps recovery away from it.
-    recent = await _left_by_dead_request(
-        db, catalog, customer(), product, 1, age=timedelta(seconds=1), lease=timedelta(0)
+    stale_after = 4.0
+    stale = await left_by_crash(
+        make_client, monkeypatch, catalog, customer(), product, 1, step="after-sale"
+    )
+    await asyncio.sleep(stale_after)
+    # Its lease has lapsed too, so that only the order's age keeps recovery away from it.
+    recent = await left_by_crash(
+        make_client, monkeypatch, catalog, customer(), product, 1, step="after-sale"
     )
 
-    async with make_client(**FAST):
+    async with make_client(**{**FAST, "pending_order_stale_seconds": stale_after}):
         assert await _settled(db, stale.order_id) == "confirmed"
         await asyncio.sleep(0.3)  # several more rounds
         assert await db.fetchval(STATUS, recent.order_id) == "pending"

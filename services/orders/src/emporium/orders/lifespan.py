@@ -9,7 +9,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from fastapi import FastAPI
 
 from emporium.orders.catalog.client import CATALOG_SCOPE, CatalogClient
-from emporium.orders.orders.recovery import pending_order_recovery
+from emporium.orders.placement.recovery import pending_order_recovery
 from emporium.orders.releases.relay import stock_release_relay
 from emporium.orders.settings import OrdersSettings
 from emporium.servicekit.client_credentials import ClientCredentials

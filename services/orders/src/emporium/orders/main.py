@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from emporium.orders.lifecycle.router import router as orders_router
 from emporium.orders.lifespan import orders_lifespan
-from emporium.orders.orders.outcomes import OrderOutcomes
-from emporium.orders.orders.router import router as orders_router
+from emporium.orders.placement.outcomes import OrderOutcomes
 from emporium.orders.scopes import SCOPES
 from emporium.orders.settings import OrdersSettings, get_settings
 from emporium.servicekit.app import create_app as create_service_app

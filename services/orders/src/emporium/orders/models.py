@@ -2,7 +2,7 @@
 
 from emporium.orders.database import Base
 from emporium.orders.idempotency.models import IdempotencyRecord
-from emporium.orders.orders.models import Order, OrderLine
+from emporium.orders.lifecycle.models import Order, OrderLine
 from emporium.orders.releases.models import StockRelease
 
 __all__ = ["Base", "IdempotencyRecord", "Order", "OrderLine", "StockRelease"]

@@ -8,8 +8,9 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
+from emporium.orders.catalog.exceptions import refusal
 from emporium.orders.catalog.schemas import Reservation, ReservationLine
-from emporium.servicekit.errors import BadGateway
+from emporium.servicekit.errors import BadGateway, Conflict
 from emporium.servicekit.service_client import ServiceClient
 
 logger = logging.getLogger("emporium.orders.catalog")
@@ -27,17 +28,20 @@ class CatalogClient:
         """Reserve and confirm every line for `order_id` in one catalog transaction.
 
         Idempotent on the order id: repeating it answers with what the catalog did (and
-        sells at most once). Raises Conflict (short stock; or the order's reservation was
-        released or has expired), InvalidInput (unknown product), `NotDelivered` when the
-        call never reached the catalog, other `ServiceUnavailable`/`BadGateway` when the
-        outcome is unknown.
+        sells at most once). Raises the Conflict of `catalog.exceptions` that the catalog's
+        problem type names (short stock, the order's reservation released or expired, ...),
+        InvalidInput (unknown product), `NotDelivered` when the call never reached the
+        catalog, other `ServiceUnavailable`/`BadGateway` when the outcome is unknown.
         """
         body = {
             "order_id": str(order_id),
             "items": [{"product_id": str(x.product_id), "quantity": x.quantity} for x in lines],
             "confirm": True,
         }
-        response = await self.client.post("/catalog/reservations", json=body, idempotent=True)
+        try:
+            response = await self.client.post("/catalog/reservations", json=body, idempotent=True)
+        except Conflict as exc:
+            raise refusal(exc) from exc
         try:
             return Reservation.model_validate_json(response.content)
         except ValidationError as exc:

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import enum
 import uuid
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, DateTime, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from emporium.orders.database import Base
+from emporium.orders.database import Base, state_enum
 from emporium.servicekit.db import TimestampMixin, UUIDPrimaryKeyMixin
+
+
+class IdempotencyState(enum.StrEnum):
+    """Where a key's request is: in flight (or unknown), failed (free again), or answered."""
+
+    PROCESSING = "processing"
+    FAILED = "failed"
+    COMPLETED = "completed"
 
 
 class IdempotencyRecord(UUIDPrimaryKeyMixin, TimestampMixin, Base):
@@ -18,7 +27,6 @@ class IdempotencyRecord(UUIDPrimaryKeyMixin, TimestampMixin, Base):
     __tablename__ = "idempotency_record"
     __table_args__ = (
         UniqueConstraint("user_id", "key"),
-        CheckConstraint("state IN ('processing', 'failed', 'completed')", name="state_known"),
         CheckConstraint(
             "(state = 'completed') = (response_status IS NOT NULL AND response_body IS NOT NULL)",
             name="response_iff_completed",
@@ -28,7 +36,9 @@ class IdempotencyRecord(UUIDPrimaryKeyMixin, TimestampMixin, Base):
     user_id: Mapped[uuid.UUID]
     key: Mapped[str] = mapped_column(String(255))
     request_hash: Mapped[str] = mapped_column(String(64))
-    state: Mapped[str] = mapped_column(String(16))
+    state: Mapped[IdempotencyState] = mapped_column(
+        state_enum(IdempotencyState, "idempotency_state")
+    )
     order_id: Mapped[uuid.UUID] = mapped_column(index=True)
     locked_until: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     response_status: Mapped[int | None] = mapped_column(Integer)

@@ -14,13 +14,13 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from emporium.orders.idempotency.exceptions import IdempotencyKeyInProgress, IdempotencyKeyReused
-from emporium.orders.idempotency.models import IdempotencyRecord
+from emporium.orders.idempotency.models import IdempotencyRecord, IdempotencyState
 from emporium.servicekit.errors import Conflict
 
 _record = IdempotencyRecord.metadata.tables["idempotency_record"]
 
 # Built once on the table (Core, no ORM bulk machinery): every order claims a key. The
-# answer is stored with the confirmed order (`orders.placement.confirm_order`).
+# answer is stored with the confirmed order (`placement.confirmation.confirm_order`).
 _CLAIM = (
     insert(_record)
     .values(
@@ -28,7 +28,7 @@ _CLAIM = (
         user_id=bindparam("user_id"),
         key=bindparam("key"),
         request_hash=bindparam("request_hash"),
-        state="processing",
+        state=IdempotencyState.PROCESSING,
         order_id=bindparam("order_id"),
         locked_until=bindparam("locked_until"),
     )
@@ -102,7 +102,7 @@ async def claim(
         raise Conflict("Retry this request.", headers={"Retry-After": "1"})
     if record.request_hash != request_hash:
         raise IdempotencyKeyReused()
-    if record.state == "completed":
+    if record.state is IdempotencyState.COMPLETED:
         assert record.response_status is not None
         assert record.response_body is not None
         return Replay(
@@ -110,12 +110,12 @@ async def claim(
             body=record.response_body,
             order_id=record.order_id,
         )
-    if record.state == "processing" and record.locked_until > now:
+    if record.state is IdempotencyState.PROCESSING and record.locked_until > now:
         raise IdempotencyKeyInProgress()
-    redrive = record.state == "processing"
+    redrive = record.state is IdempotencyState.PROCESSING
     if not redrive:
         record.order_id = uuid.uuid4()
-    record.state = "processing"
+    record.state = IdempotencyState.PROCESSING
     record.locked_until = locked_until
     await session.flush()
     return Claim(record_id=record.id, order_id=record.order_id, redrive=redrive)
@@ -139,28 +139,24 @@ async def record_of_order(
 
 async def reopen(*, session: AsyncSession, claim: Claim) -> None:
     """In the caller's transaction: no order came of `claim`, so a retry may take the key."""
-    await session.execute(
-        update(IdempotencyRecord)
-        .where(
-            IdempotencyRecord.id == claim.record_id,
-            IdempotencyRecord.order_id == claim.order_id,
-            IdempotencyRecord.state == "processing",
-        )
-        .values(state="failed", locked_until=datetime.now(UTC))
-        .execution_options(synchronize_session=False)
-    )
+    await _release_claim(session, claim, state=IdempotencyState.FAILED)
 
 
 async def let_go(*, session: AsyncSession, claim: Claim) -> None:
     """In the caller's transaction: the outcome is unknown, so a retry may take the key now
     and re-drive the same order (the lease no longer keeps it waiting)."""
+    await _release_claim(session, claim)
+
+
+async def _release_claim(session: AsyncSession, claim: Claim, **values: Any) -> None:
+    """End `claim`'s lease now (and set `values`), unless the key has moved on meanwhile."""
     await session.execute(
         update(IdempotencyRecord)
         .where(
             IdempotencyRecord.id == claim.record_id,
             IdempotencyRecord.order_id == claim.order_id,
-            IdempotencyRecord.state == "processing",
+            IdempotencyRecord.state == IdempotencyState.PROCESSING,
         )
-        .values(locked_until=datetime.now(UTC))
+        .values(locked_until=datetime.now(UTC), **values)
         .execution_options(synchronize_session=False)
     )

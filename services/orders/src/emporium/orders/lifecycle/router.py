@@ -1,4 +1,4 @@
-"""Order routes."""
+"""Order routes: placing (see `placement`), reading, cancelling, shipping, delivering."""
 
 from __future__ import annotations
 
@@ -9,17 +9,20 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from emporium.orders.idempotency.dependencies import IdempotencyKeyDep
-from emporium.orders.orders import placement, service
-from emporium.orders.orders.dependencies import (
+from emporium.orders.lifecycle import service
+from emporium.orders.lifecycle.dependencies import (
     CatalogClientDep,
     ManagerDep,
     SessionFactoryDep,
     SettingsDep,
     VisibleOrderDep,
 )
-from emporium.orders.orders.models import OrderStatus
-from emporium.orders.orders.outcomes import OrderOutcomesDep
-from emporium.orders.orders.schemas import OrderCreate, OrderPage, OrderRead
+from emporium.orders.lifecycle.models import OrderStatus
+from emporium.orders.lifecycle.schemas import OrderCreate, OrderPage, OrderRead
+from emporium.orders.placement import service as placement
+from emporium.orders.placement.confirmation import CREATED
+from emporium.orders.placement.outcomes import OrderOutcomesDep
+from emporium.orders.scopes import MANAGE, READ_ALL
 from emporium.servicekit.db import SessionDep
 from emporium.servicekit.openapi import LOCATION_HEADER, id_links, problem_responses
 from emporium.servicekit.security import PrincipalDep, require_scopes
@@ -59,7 +62,9 @@ _PLACE_RESPONSES: dict[int | str, dict[str, Any]] = {
         s409=(
             "Not enough stock (`short_items`); the order would take the customer past the cap "
             "on open units of a product (`unit-cap-exceeded`: `max_units_per_product`, "
-            "`over_cap`); or the key is in use by a request in flight."
+            "`over_cap`); the catalog refused for another reason (its problem type kept, "
+            "e.g. `reservation-not-pending`; `catalog-conflict` when unknown); or the key is "
+            "in use by a request in flight."
         ),
         s422="Invalid body, unknown or inactive product, or the key reused with another body.",
         s429="The catalog is refusing calls for now; retry after `Retry-After` seconds.",
@@ -106,7 +111,7 @@ async def place_order(
     if not answer.replayed:
         outcomes.placed()
     headers = {"Idempotent-Replayed": "true" if answer.replayed else "false"}
-    if answer.status == placement.CREATED:
+    if answer.status == CREATED:
         headers["Location"] = f"/orders/{answer.order_id}"
     return Response(
         answer.body, status_code=answer.status, media_type="application/json", headers=headers
@@ -116,8 +121,9 @@ async def place_order(
 @router.get(
     "",
     summary="List orders",
+    description=f"The caller's orders, newest first; everyone's with the {READ_ALL} scope.",
     responses=problem_responses(
-        403, 422, s403="`user_id` names someone else and the token lacks orders:read:all."
+        403, 422, s403=f"`user_id` names someone else and the token lacks {READ_ALL}."
     ),
 )
 async def list_orders(
@@ -127,10 +133,10 @@ async def list_orders(
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     status: Annotated[OrderStatus | None, Query()] = None,
     user_id: Annotated[
-        uuid.UUID | None, Query(description="Another user's orders (needs orders:read:all)")
+        uuid.UUID | None, Query(description=f"Another user's orders (needs {READ_ALL})")
     ] = None,
 ) -> OrderPage:
-    """The caller's orders, newest first; everyone's with the orders:read:all scope."""
+    """The caller's orders, newest first; everyone's with the read-all scope."""
     rows, next_cursor = await service.list_orders(
         session=session,
         principal=principal,
@@ -178,18 +184,20 @@ async def cancel_order(
 @router.post(
     "/{order_id}/ship",
     summary="Ship an order",
+    description=f"Mark a confirmed order as shipped (needs {MANAGE}).",
     responses=problem_responses(404, 409, s409="The order is not confirmed."),
 )
 async def ship_order(order: VisibleOrderDep, session: SessionDep, _: ManagerDep) -> OrderRead:
-    """Mark a confirmed order as shipped (needs orders:manage)."""
+    """Mark a confirmed order as shipped (staff only)."""
     return OrderRead.model_validate(await service.ship_order(session=session, order=order))
 
 
 @router.post(
     "/{order_id}/deliver",
     summary="Deliver an order",
+    description=f"Mark a shipped order as delivered (needs {MANAGE}).",
     responses=problem_responses(404, 409, s409="The order is not shipped."),
 )
 async def deliver_order(order: VisibleOrderDep, session: SessionDep, _: ManagerDep) -> OrderRead:
-    """Mark a shipped order as delivered (needs orders:manage)."""
+    """Mark a shipped order as delivered (staff only)."""
     return OrderRead.model_validate(await service.deliver_order(session=session, order=order))

@@ -10,8 +10,8 @@ from sqlalchemy import Select, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from emporium.orders.catalog.client import CatalogClient
-from emporium.orders.orders.exceptions import InvalidTransition, OrderNotFound
-from emporium.orders.orders.models import Order, OrderStatus
+from emporium.orders.lifecycle.exceptions import InvalidTransition, OrderNotFound
+from emporium.orders.lifecycle.models import Order, OrderStatus
 from emporium.orders.releases import service as releases
 from emporium.orders.scopes import MANAGE, READ_ALL
 from emporium.servicekit.cursors import decode_cursor, encode_cursor
@@ -41,7 +41,7 @@ async def get_visible_order(
 ) -> Order:
     """The order if the caller owns it or may read all orders; 404 otherwise (never 403)."""
     order = await session.get(Order, order_id)
-    if order is None or order.status == OrderStatus.PENDING.value:
+    if order is None or order.status == OrderStatus.PENDING:
         raise OrderNotFound(order_id)
     if not principal.has_scopes(READ_ALL) and str(order.user_id) != principal.subject:
         raise OrderNotFound(order_id)
@@ -57,8 +57,8 @@ async def list_orders(
     status: OrderStatus | None,
     user_id: uuid.UUID | None,
 ) -> tuple[Sequence[Order], str | None]:
-    """A page of orders, newest first: the caller's own, or anyone's with orders:read:all."""
-    stmt: Select[Order] = select(Order).where(Order.status != OrderStatus.PENDING.value)
+    """A page of orders, newest first: the caller's own, or anyone's with the read-all scope."""
+    stmt: Select[Order] = select(Order).where(Order.status != OrderStatus.PENDING)
     if principal.has_scopes(READ_ALL):
         if user_id is not None:
             stmt = stmt.where(Order.user_id == user_id)
@@ -66,12 +66,12 @@ async def list_orders(
         own = user_id_of(principal)
         if user_id is not None and user_id != own:
             raise Forbidden(
-                "Filtering by another user's id needs the orders:read:all scope.",
+                f"Filtering by another user's id needs the {READ_ALL} scope.",
                 extra={"required_scopes": [READ_ALL]},
             )
         stmt = stmt.where(Order.user_id == own)
     if status is not None:
-        stmt = stmt.where(Order.status == status.value)
+        stmt = stmt.where(Order.status == status)
     if cursor is not None:
         stmt = stmt.where(
             tuple_(Order.created_at, Order.id)
@@ -86,14 +86,14 @@ async def list_orders(
 
 async def _move(session: AsyncSession, order: Order, target: OrderStatus) -> Order:
     await session.refresh(order, with_for_update=True)
-    current = OrderStatus(order.status)
+    current = order.status
     if target not in TRANSITIONS[current]:
         raise InvalidTransition(current.value, target.value)
     return order
 
 
 async def _save(session: AsyncSession, order: Order, target: OrderStatus) -> Order:
-    order.status = target.value
+    order.status = target
     await session.flush()
     await session.refresh(order)
     return order

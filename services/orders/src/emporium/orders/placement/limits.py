@@ -5,7 +5,7 @@ placed) and `confirmed` (sold, not yet shipped, still cancellable). Without a ca
 could buy up a product and cancel later, keeping it from everyone else.
 
 Placing an order takes the customer's lock (`lock_customer`) before the statement that stores
-the pending order and counts what the customer's other open orders hold (`placement`), then
+the pending order and counts what the customer's other open orders hold (`pending`), then
 checks the cap (`check_unit_cap`): two concurrent orders cannot both squeeze under it.
 """
 
@@ -18,8 +18,8 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from emporium.orders.catalog.schemas import ReservationLine
-from emporium.orders.orders.exceptions import UnitCapExceeded
-from emporium.orders.orders.models import OrderStatus
+from emporium.orders.lifecycle.models import OrderStatus
+from emporium.orders.placement.exceptions import UnitCapExceeded
 
 OPEN_STATUSES = (OrderStatus.PENDING.value, OrderStatus.CONFIRMED.value)
 

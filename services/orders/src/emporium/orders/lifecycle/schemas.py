@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from emporium.orders.orders.models import OrderStatus
+from emporium.orders.lifecycle.models import OrderStatus
 
 MAX_LINES = 50
 MAX_QUANTITY = 100

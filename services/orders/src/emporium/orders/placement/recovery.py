@@ -32,9 +32,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from emporium.orders.catalog.client import CatalogClient
 from emporium.orders.catalog.schemas import ReservationLine
 from emporium.orders.idempotency import service as idempotency
+from emporium.orders.idempotency.models import IdempotencyState
 from emporium.orders.idempotency.service import Claim
-from emporium.orders.orders.models import Order, OrderStatus
-from emporium.orders.orders.placement import PendingOrder, confirm_order
+from emporium.orders.lifecycle.models import Order, OrderStatus
+from emporium.orders.placement.confirmation import confirm_order
+from emporium.orders.placement.pending import PendingOrder
 from emporium.orders.settings import OrdersSettings
 from emporium.servicekit.background import periodic
 from emporium.servicekit.errors import Conflict, InvalidInput, NotFound, ServiceUnavailable
@@ -63,7 +65,7 @@ async def recover_stale_orders(
         candidates = (
             await session.scalars(
                 select(Order.id)
-                .where(Order.status == OrderStatus.PENDING.value)
+                .where(Order.status == OrderStatus.PENDING)
                 .where(Order.created_at < func.now() - older_than)
                 .order_by(Order.created_at)
                 .limit(batch)
@@ -89,21 +91,23 @@ async def _resolve(
 ) -> Resolution:
     order = await session.scalar(
         select(Order)
-        .where(Order.id == order_id, Order.status == OrderStatus.PENDING.value)
+        .where(Order.id == order_id, Order.status == OrderStatus.PENDING)
         .with_for_update(skip_locked=True, of=Order)
         .execution_options(populate_existing=True)
     )
     if order is None:  # resolved meanwhile, or another replica holds it
         return Resolution.SKIPPED
     record = await idempotency.record_of_order(session=session, order_id=order.id)
-    if record is None or record.state == "failed":  # the key moved on without this order
+    if (
+        record is None or record.state is IdempotencyState.FAILED
+    ):  # the key moved on without this order
         if order.reservation_id is not None:
             with contextlib.suppress(NotFound):
                 await catalog.release(order.reservation_id)
         await _drop(session, order)
         logger.warning("dropped orphaned pending order %s and released its stock", order.id)
         return Resolution.DROPPED
-    if record.state == "processing" and record.locked_until > datetime.now(UTC):
+    if record.state is IdempotencyState.PROCESSING and record.locked_until > datetime.now(UTC):
         return Resolution.SKIPPED  # its request still holds the key's lease
     claim = Claim(record_id=record.id, order_id=order.id)
     lines = [ReservationLine(product_id=x.product_id, quantity=x.quantity) for x in order.lines]

@@ -8,7 +8,7 @@ import uuid
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from emporium.orders.database import Base
+from emporium.orders.database import Base, state_enum
 from emporium.servicekit.db import TimestampMixin, UUIDPrimaryKeyMixin
 
 
@@ -22,9 +22,6 @@ class OrderStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
-_STATUSES = ", ".join(f"'{s.value}'" for s in OrderStatus)
-
-
 class Order(UUIDPrimaryKeyMixin, TimestampMixin, Base):
     """An order: who placed it, its status, its total and the catalog reservation behind it."""
 
@@ -32,7 +29,6 @@ class Order(UUIDPrimaryKeyMixin, TimestampMixin, Base):
     __table_args__ = (
         CheckConstraint("total_cents >= 0", name="total_cents_non_negative"),
         CheckConstraint("currency ~ '^[A-Z]{3}$'", name="currency_iso4217"),
-        CheckConstraint(f"status IN ({_STATUSES})", name="status_known"),
         CheckConstraint(
             "status = 'pending' OR (total_cents IS NOT NULL AND currency IS NOT NULL"
             " AND reservation_id IS NOT NULL)",
@@ -44,7 +40,7 @@ class Order(UUIDPrimaryKeyMixin, TimestampMixin, Base):
     )
 
     user_id: Mapped[uuid.UUID]
-    status: Mapped[str] = mapped_column(String(16))
+    status: Mapped[OrderStatus] = mapped_column(state_enum(OrderStatus, "order_status"))
     # Filled in from the catalog's answer when the order is confirmed (NULL while pending).
     total_cents: Mapped[int | None] = mapped_column(Integer)
     currency: Mapped[str | None] = mapped_column(String(3))

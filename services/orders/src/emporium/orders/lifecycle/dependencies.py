@@ -9,8 +9,8 @@ from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from emporium.orders.catalog.client import CatalogClient
-from emporium.orders.orders import service
-from emporium.orders.orders.models import Order
+from emporium.orders.lifecycle import service
+from emporium.orders.lifecycle.models import Order
 from emporium.orders.scopes import MANAGE
 from emporium.orders.settings import OrdersSettings
 from emporium.servicekit.db import SessionDep

@@ -1,0 +1,1 @@
+"""Orders once placed: reading them and moving them through their life."""

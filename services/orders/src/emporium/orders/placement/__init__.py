@@ -1,0 +1,1 @@
+"""Placing orders: idempotent, capped, one catalog call, and recovery of the unfinished."""
