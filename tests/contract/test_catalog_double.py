@@ -24,8 +24,7 @@ from emporium.servicekit.problems import PROBLEM_TYPE_PREFIX
 from emporium.servicekit.testing import (
     TokenFactory,
     app_client,
-    create_migrated_database,
-    drop_test_database,
+    migrated_database,
 )
 from services.orders.tests.catalog_double import CatalogDouble
 
@@ -66,15 +65,14 @@ async def real_catalog(
     postgres_server_url: str, token_factory: TokenFactory
 ) -> AsyncIterator[Catalog]:
     """The catalog app, in-process over a migrated database of its own."""
-    url = await create_migrated_database(postgres_server_url, "emporium.catalog", "contract")
-    settings = CatalogSettings(database_url=url, environment="test", log_json=False)
-    app = create_app(settings, key_provider=token_factory.key_provider())
-    writer = {"Authorization": f"Bearer {token_factory.issue(scopes='catalog:write')}"}
+    async with migrated_database(postgres_server_url, "emporium.catalog", "contract") as url:
+        settings = CatalogSettings(database_url=url, environment="test", log_json=False)
+        app = create_app(settings, key_provider=token_factory.key_provider())
+        writer = {"Authorization": f"Bearer {token_factory.issue(scopes='catalog:write')}"}
 
-    def token_of(client_id: str) -> str:
-        return token_factory.issue(client_id, "catalog:reserve", client_id=client_id)
+        def token_of(client_id: str) -> str:
+            return token_factory.issue(client_id, "catalog:reserve", client_id=client_id)
 
-    try:
         async with app_client(app) as http:
             slug = f"contract-{uuid.uuid4().hex[:8]}"
             category = {"slug": slug, "name": slug}
@@ -95,8 +93,6 @@ async def real_catalog(
                 return str(product.json()["id"])
 
             yield Catalog("catalog", http, token_of, stock)
-    finally:
-        await drop_test_database(url)
 
 
 @pytest.fixture(scope="module")

@@ -45,14 +45,23 @@ def sql_spans(spans: list[ReceivedSpan], server: ReceivedSpan) -> list[ReceivedS
     ]
 
 
-def complete_order_trace(spans: list[ReceivedSpan]) -> bool:
-    """True once an order's trace holds the catalog's SQL, the placement and both edge hops."""
+def complete_order_trace(spans: list[ReceivedSpan], *, client_span_id: str) -> bool:
+    """True once an order's trace holds the catalog's SQL, the placement, orders' server span
+    and the gateway's span of the client's request (the last to end).
+
+    Counting the gateway's server spans is not enough: the order may also carry orders'
+    first client-credentials token request through the gateway.
+    """
     catalog_in = [s for s in spans if s.service == "catalog" and s.kind == SPAN_KIND_SERVER]
     return (
         bool(catalog_in)
         and bool(sql_spans(spans, catalog_in[0]))
         and any(s.name == "place order" for s in spans)
-        and sum(1 for s in spans if s.service == "gateway" and s.kind == SPAN_KIND_SERVER) >= 2
+        and any(s.service == "orders" and s.kind == SPAN_KIND_SERVER for s in spans)
+        and any(
+            s.service == "gateway" and s.kind == SPAN_KIND_SERVER and s.parent_id == client_span_id
+            for s in spans
+        )
     )
 
 

@@ -21,6 +21,7 @@ from emporium.servicekit.otlp_receiver import (
     SPAN_KIND_SERVER,
     STATUS_ERROR,
     OtlpReceiver,
+    ReceivedSpan,
     otlp_receiver,
 )
 from tests.integration.helpers import bearer, new_customer, new_product, sign_in
@@ -98,8 +99,12 @@ async def test_an_order_is_one_trace_from_the_gateway_through_orders_and_catalog
 
     assert placed.status_code == 201, placed.text
     order_id = placed.json()["id"]
-    spans = await receiver.wait_for(trace_id, complete_order_trace)
-    assert complete_order_trace(spans), sorted(map(str, spans))
+
+    def complete(spans: list[ReceivedSpan]) -> bool:
+        return complete_order_trace(spans, client_span_id=client_span_id)
+
+    spans = await receiver.wait_for(trace_id, complete)
+    assert complete(spans), sorted(map(str, spans))
     # The client's sampled trace continued: the gateway's server span is the client's child.
     (edge_in,) = [
         s

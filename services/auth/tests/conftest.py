@@ -15,8 +15,7 @@ from pydantic import SecretStr
 from emporium.auth.main import create_app
 from emporium.auth.settings import AuthSettings, ClientConfig
 from emporium.servicekit.testing import (
-    create_migrated_database,
-    drop_test_database,
+    migrated_database,
     new_rsa_pem,
 )
 
@@ -61,9 +60,8 @@ def random_address() -> str:
 @pytest.fixture(scope="session")
 async def auth_database_url(postgres_server_url: str) -> AsyncIterator[str]:
     """A fresh, migrated auth database for this test session."""
-    url = await create_migrated_database(postgres_server_url, "emporium.auth", "test_auth")
-    yield url
-    await drop_test_database(url)
+    async with migrated_database(postgres_server_url, "emporium.auth", "test_auth") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

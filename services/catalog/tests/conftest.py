@@ -17,8 +17,7 @@ from emporium.servicekit.settings import to_async_url
 from emporium.servicekit.testing import (
     TokenFactory,
     app_client,
-    create_migrated_database,
-    drop_test_database,
+    migrated_database,
 )
 
 Json = dict[str, Any]
@@ -37,9 +36,8 @@ def order(*lines: tuple[Json, int], order_id: str | None = None) -> Json:
 @pytest.fixture(scope="session")
 async def catalog_database_url(postgres_server_url: str) -> AsyncIterator[str]:
     """A fresh, migrated catalog database for this test session."""
-    url = await create_migrated_database(postgres_server_url, "emporium.catalog", "test_catalog")
-    yield url
-    await drop_test_database(url)
+    async with migrated_database(postgres_server_url, "emporium.catalog", "test_catalog") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -18,8 +18,7 @@ from emporium.orders.settings import OrdersSettings
 from emporium.servicekit.testing import (
     TokenFactory,
     app_client,
-    create_migrated_database,
-    drop_test_database,
+    migrated_database,
 )
 
 from .catalog_double import CLIENT_SECRET, CatalogDouble, serve
@@ -30,9 +29,8 @@ AppFactory = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
 @pytest.fixture(scope="session")
 async def orders_database_url(postgres_server_url: str) -> AsyncIterator[str]:
     """A fresh, migrated orders database for this test session."""
-    url = await create_migrated_database(postgres_server_url, "emporium.orders", "test_orders")
-    yield url
-    await drop_test_database(url)
+    async with migrated_database(postgres_server_url, "emporium.orders", "test_orders") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -144,6 +144,16 @@ async def create_migrated_database(server_url: str, package: str, prefix: str) -
     return url
 
 
+@asynccontextmanager
+async def migrated_database(server_url: str, package: str, prefix: str) -> AsyncIterator[str]:
+    """A new database with `package`'s migrations applied, dropped when the block ends."""
+    url = await create_migrated_database(server_url, package, prefix)
+    try:
+        yield url
+    finally:
+        await drop_test_database(url)
+
+
 async def schema_drift(database_url: str, metadata: MetaData) -> list[Any]:
     """What alembic would still generate after the migrations (empty when they match the models)."""
     engine = create_async_engine(to_async_url(database_url))
