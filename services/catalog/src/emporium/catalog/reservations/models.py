@@ -6,11 +6,11 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, Enum, ForeignKey, Index, Integer, String, text
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from emporium.catalog.database import Base
-from emporium.servicekit.db import TimestampMixin, UUIDPrimaryKeyMixin
+from emporium.servicekit.db import TimestampMixin, UUIDPrimaryKeyMixin, state_enum
 
 
 class ReservationStatus(enum.StrEnum):
@@ -38,14 +38,7 @@ class Reservation(UUIDPrimaryKeyMixin, TimestampMixin, Base):
     client_id: Mapped[str] = mapped_column(String(200))
     """The service client that made it (the token's subject): only it may see or change it."""
     status: Mapped[ReservationStatus] = mapped_column(
-        Enum(
-            ReservationStatus,
-            name="reservation_status",
-            native_enum=False,
-            create_constraint=True,
-            length=16,
-            values_callable=lambda e: [m.value for m in e],
-        ),
+        state_enum(ReservationStatus, "reservation_status"),
         default=ReservationStatus.PENDING,
     )
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, DateTime, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from emporium.orders.database import Base, state_enum
-from emporium.servicekit.db import TimestampMixin, UUIDPrimaryKeyMixin
+from emporium.orders.database import Base
+from emporium.servicekit.db import TimestampMixin, UUIDPrimaryKeyMixin, state_enum
 
 
 class IdempotencyState(enum.StrEnum):

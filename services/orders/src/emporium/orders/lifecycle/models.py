@@ -8,8 +8,8 @@ import uuid
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from emporium.orders.database import Base, state_enum
-from emporium.servicekit.db import TimestampMixin, UUIDPrimaryKeyMixin
+from emporium.orders.database import Base
+from emporium.servicekit.db import TimestampMixin, UUIDPrimaryKeyMixin, state_enum
 
 
 class OrderStatus(enum.StrEnum):
