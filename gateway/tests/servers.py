@@ -1,27 +1,19 @@
-"""Boot real server processes on free ports for the gateway's tests (reusable helper)."""
+"""Real server processes on free ports for the gateway's tests (devstack runs them)."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
-import signal
-import socket
 import sys
-import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-import httpx
+from emporium.devstack.ports import free_port
+from emporium.devstack.processes import ManagedProcess, ProcessFailed
+
+__all__ = ["TESTS_DIR", "ServerProcess", "SilentServer", "free_port", "uvicorn_command"]
 
 TESTS_DIR = Path(__file__).resolve().parent
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def uvicorn_command(
@@ -38,17 +30,16 @@ def uvicorn_command(
 
 
 class ServerProcess:
-    """One real server process: started, waited for over HTTP, stopped with its process group."""
+    """One real server on `port`: devstack's managed process, with the URL tests talk to."""
 
     def __init__(
         self, name: str, command: Sequence[str], port: int, env: Mapping[str, str], log_dir: Path
     ) -> None:
         self.name = name
-        self.command = list(command)
         self.port = port
-        self.env = {**os.environ, "PYTHONUNBUFFERED": "1", **env}
-        self.log_path = log_dir / f"{name}.log"
-        self._proc: asyncio.subprocess.Process | None = None
+        self._process = ManagedProcess(
+            name, command, {**os.environ, "PYTHONUNBUFFERED": "1", **env}, log_dir / f"{name}.log"
+        )
 
     @property
     def url(self) -> str:
@@ -56,50 +47,22 @@ class ServerProcess:
         return f"http://127.0.0.1:{self.port}"
 
     async def start(self, ready_path: str = "/healthz", timeout: float = 30.0) -> ServerProcess:
-        """Start the process and wait until `ready_path` answers (any status below 500)."""
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        with self.log_path.open("ab") as log:
-            self._proc = await asyncio.create_subprocess_exec(
-                *self.command,
-                env=self.env,
-                stdin=asyncio.subprocess.DEVNULL,
-                stdout=log,
-                stderr=asyncio.subprocess.STDOUT,
-                start_new_session=True,
-            )
-        deadline = time.monotonic() + timeout
-        async with httpx.AsyncClient(timeout=1.0) as client:
-            while True:
-                if self._proc.returncode is not None:
-                    raise RuntimeError(f"{self.name} exited early:\n{self.log_tail()}")
-                with contextlib.suppress(httpx.HTTPError):
-                    if (await client.get(self.url + ready_path)).status_code < 500:
-                        return self
-                if time.monotonic() > deadline:
-                    await self.stop()
-                    raise RuntimeError(f"{self.name} not ready in {timeout}s:\n{self.log_tail()}")
-                await asyncio.sleep(0.05)
+        """Start the process and wait until `ready_path` answers 200."""
+        await self._process.start()
+        try:
+            await self._process.wait_ready(self.url + ready_path, timeout)
+        except ProcessFailed:
+            await self.stop()
+            raise
+        return self
 
     async def stop(self) -> None:
         """SIGTERM the process group, SIGKILL after a grace period."""
-        proc = self._proc
-        if proc is None or proc.returncode is not None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            await asyncio.wait_for(proc.wait(), 5)
-        except TimeoutError:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            await proc.wait()
+        await self._process.stop(grace=5.0)
 
     def log_tail(self, lines: int = 40) -> str:
         """The end of the process's log."""
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return "(no log)"
+        return self._process.log_tail(lines)
 
 
 class SilentServer:
