@@ -11,6 +11,7 @@ import pytest
 from emporium.devstack.config import DEMO_ADMIN
 from tests.integration.helpers import sign_in
 from tests.system import System, booted_system
+from tests.warmup import until_an_order_goes_through
 
 
 @pytest.fixture(scope="session")
@@ -22,7 +23,9 @@ async def system(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Syst
     )
     base_url = os.environ.get("EMPORIUM_BASE_URL")
     if base_url:
-        yield System(base_url, None, admin)
+        deployed = System(base_url, None, admin)
+        await until_an_order_goes_through(deployed)
+        yield deployed
         return
     extra_env = {"CATALOG_RESERVATION_TTL": "60", "ORDERS_CATALOG_TIMEOUT_SECONDS": "3"}
     async with booted_system(
